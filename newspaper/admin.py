@@ -1,0 +1,138 @@
+"""The admin, set up for editors: search boxes in Chinese fields, a date hierarchy, filters by
+kind and role, and a page's articles inline under it."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.html import format_html
+
+from newspaper.models import Article, Credit, Issue, Page, Person
+
+
+class PageInline(admin.TabularInline):
+    model = Page
+    fields = ("number", "editor", "designer", "source_name", "encoding", "imported_at")
+    readonly_fields = ("source_name", "encoding", "imported_at")
+    show_change_link = True
+    extra = 0
+
+
+@admin.register(Issue)
+class IssueAdmin(admin.ModelAdmin):
+    list_display = ("date", "weekday", "number", "lunar_date", "page_count", "article_count")
+    search_fields = ("number", "lunar_date")
+    date_hierarchy = "date"
+    inlines = [PageInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            _pages=Count("pages", distinct=True), _articles=Count("pages__articles", distinct=True)
+        )
+
+    @admin.display(description="版数", ordering="_pages")
+    def page_count(self, obj):
+        return obj._pages
+
+    @admin.display(description="文章数", ordering="_articles")
+    def article_count(self, obj):
+        return obj._articles
+
+
+class ArticleInline(admin.StackedInline):
+    model = Article
+    fields = (("order", "kind", "column"), "kicker", "title", "subtitle", "byline", "body", "captions")
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "issue", "number", "editor", "source_name", "encoding", "article_count", "has_warnings")
+    list_filter = ("number", "encoding")
+    search_fields = ("source_name", "sha256", "editor", "designer")
+    date_hierarchy = "issue__date"
+    list_select_related = ("issue",)
+    readonly_fields = ("sha256", "encoding", "source_name", "imported_at", "updated_at", "warnings", "raw_text")
+    fieldsets = (
+        (None, {"fields": ("issue", "number", "editor", "designer")}),
+        ("来源", {"fields": ("source_name", "sha256", "encoding", "imported_at", "updated_at", "warnings")}),
+        ("原始文本", {"classes": ("collapse",), "fields": ("raw_text",)}),
+    )
+    inlines = [ArticleInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_articles=Count("articles"))
+
+    @admin.display(description="文章数", ordering="_articles")
+    def article_count(self, obj):
+        return obj._articles
+
+    @admin.display(description="有提示", boolean=True)
+    def has_warnings(self, obj):
+        return bool(obj.warnings)
+
+
+class CreditInline(admin.TabularInline):
+    model = Credit
+    autocomplete_fields = ("person",)
+    extra = 0
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("display_title", "issue_date", "page_number", "kind", "byline", "char_count", "view_link")
+    list_filter = ("kind", "page__number", "page__issue__date")
+    search_fields = ("title", "kicker", "subtitle", "column", "byline", "body", "credits__person__name")
+    date_hierarchy = "page__issue__date"
+    list_select_related = ("page__issue",)
+    readonly_fields = ("char_count", "updated_at")
+    fields = (
+        "page",
+        ("order", "kind"),
+        "column",
+        "kicker",
+        "title",
+        "subtitle",
+        "byline",
+        "body",
+        "captions",
+        "pull_quotes",
+        ("char_count", "updated_at"),
+    )
+    raw_id_fields = ("page",)
+    inlines = [CreditInline]
+    show_full_result_count = False  # a COUNT over a body search is slow and not needed
+
+    @admin.display(description="日期", ordering="page__issue__date")
+    def issue_date(self, obj):
+        return obj.page.issue.date
+
+    @admin.display(description="版次", ordering="page__number")
+    def page_number(self, obj):
+        return obj.page.number
+
+    @admin.display(description="查看")
+    def view_link(self, obj):
+        return format_html('<a href="{}">网站</a>', obj.get_absolute_url())
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ("name", "article_count", "roles")
+    search_fields = ("name",)
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(_articles=Count("articles", distinct=True)).prefetch_related("credits")
+        )
+
+    @admin.display(description="文章数", ordering="_articles")
+    def article_count(self, obj):
+        return obj._articles
+
+    @admin.display(description="角色")
+    def roles(self, obj):
+        return "、".join(sorted({c.get_role_display() for c in obj.credits.all()}))
+
+
+admin.site.site_header = "浙江工人日报 全文档案 · 管理"
+admin.site.site_title = "档案管理"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ArchiveConfig(AppConfig):
+    name = "newspaper"
+    verbose_name = "报纸档案"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,294 @@
+"""Parsed dumps → database → search index, one page per transaction.
+
+`ingest_source` is the one way pages enter the archive: the `ingest` command and the upload view
+both call it. A page is stored whole or not at all, its index entries included; the same dump
+again is `unchanged`, a changed dump of the same page is `updated` in place (articles keep their
+ids, so permalinks survive re-imports).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import logging
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from django.db import transaction
+
+from newspaper.models import Article, Credit, Issue, Page, Person
+from newspaper.parser import ParsedPage, ParseError, parse_text
+from newspaper.parser.decoding import decode
+
+log = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_ZIP_ENTRIES = 2000
+MAX_ZIP_RATIO = 100  # a text dump compresses ~3-5×; far more is a zip bomb
+DUMP_SUFFIXES = {".txt", ".text"}
+
+
+class Status:
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+
+
+@dataclass
+class Source:
+    """One dump to import: a name to report (path, or archive.zip:entry) and its bytes."""
+
+    name: str
+    data: bytes = b""
+    error: str | None = None  # set when the source could not even be read
+    filename: str = ""  # what the page remembers: the file name, or archive.zip:entry
+
+    def __post_init__(self):
+        self.filename = self.filename or Path(self.name).name
+
+
+@dataclass
+class Outcome:
+    source: str
+    status: str
+    message: str = ""
+    page: Page | None = None
+    articles: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return self.status == Status.FAILED
+
+    def line(self) -> str:
+        if self.failed:
+            return f"{self.source}: failed: {self.message}"
+        where = f" ({self.page})" if self.page else ""
+        return f"{self.source}: {self.status}{where}, {self.articles} articles" + (
+            f"; {len(self.warnings)} warnings" if self.warnings else ""
+        )
+
+
+# -- reading sources --------------------------------------------------------------------------
+def iter_sources(paths: list[str | Path]) -> Iterator[Source]:
+    """Files, folders (recursively, *.txt) and .zip archives, in a stable order."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if child.suffix.lower() in DUMP_SUFFIXES or child.suffix.lower() == ".zip":
+                    yield from iter_sources([child])
+        elif not path.exists():
+            yield Source(str(path), error="no such file or folder")
+        elif path.suffix.lower() == ".zip":
+            yield from iter_zip(str(path), path.read_bytes())
+        else:
+            yield read_file(path)
+
+
+def read_file(path: Path) -> Source:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return Source(str(path), error=f"too large ({size // 1024 // 1024} MB, limit {MAX_FILE_BYTES // 2**20} MB)")
+        return Source(str(path), path.read_bytes())
+    except OSError as exc:
+        return Source(str(path), error=f"cannot read: {exc.strerror or exc}")
+
+
+def iter_zip(name: str, data: bytes) -> Iterator[Source]:
+    """The dumps inside a zip archive. Entries are read into memory, never extracted, so a path
+    in an entry name cannot write anywhere; unsafe names are refused all the same."""
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        yield Source(name, error="not a valid zip archive")
+        return
+    entries = [i for i in archive.infolist() if not i.is_dir()]
+    if len(entries) > MAX_ZIP_ENTRIES:
+        yield Source(name, error=f"too many files in the archive ({len(entries)}, limit {MAX_ZIP_ENTRIES})")
+        return
+    for info in sorted(entries, key=lambda i: i.filename):
+        label = f"{name}:{info.filename}"
+        filename = f"{Path(name).name}:{info.filename}"
+        pure = PurePosixPath(info.filename.replace("\\", "/"))
+        if pure.is_absolute() or ".." in pure.parts:
+            yield Source(label, error="unsafe path inside the archive")
+            continue
+        if pure.name.startswith(".") or pure.parts[0] == "__MACOSX":
+            continue
+        if pure.suffix.lower() not in DUMP_SUFFIXES:
+            yield Source(label, error="not a .txt dump")
+            continue
+        if info.file_size > MAX_FILE_BYTES:
+            yield Source(label, error=f"too large ({info.file_size // 2**20} MB, limit {MAX_FILE_BYTES // 2**20} MB)")
+            continue
+        if info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO:
+            yield Source(label, error="compression ratio too high (zip bomb?)")
+            continue
+        try:
+            with archive.open(info) as fh:
+                content = fh.read(MAX_FILE_BYTES + 1)
+        except (zipfile.BadZipFile, RuntimeError, OSError, NotImplementedError) as exc:
+            yield Source(label, error=f"cannot read the entry: {exc}")
+            continue
+        if len(content) > MAX_FILE_BYTES:
+            yield Source(label, error="too large once uncompressed")
+            continue
+        yield Source(label, content, filename=filename)
+
+
+# -- storing ----------------------------------------------------------------------------------
+def ingest_source(
+    source: Source, *, date: dt.date | None = None, page: int | None = None, dry_run: bool = False
+) -> Outcome:
+    """Parse and store one dump. Never raises for bad input: the outcome says what went wrong."""
+    if source.error:
+        return Outcome(source.name, Status.FAILED, source.error)
+    try:
+        text, encoding = decode(source.data)
+        parsed = parse_text(text, date=date, page=page)
+    except ParseError as exc:
+        return Outcome(source.name, Status.FAILED, str(exc))
+    parsed.encoding = encoding
+    if parsed.page_number is None:
+        return Outcome(source.name, Status.FAILED, "no page number in the dump (give one with --page)")
+    return store_page(
+        parsed,
+        source_name=source.filename,
+        sha256=hashlib.sha256(source.data).hexdigest(),
+        raw_text=text,
+        label=source.name,
+        dry_run=dry_run,
+    )
+
+
+def reparse_page(page: Page, *, dry_run: bool = False) -> Outcome:
+    """Parse a stored page's raw text again (after the parser improved) and store the result."""
+    label = f"{page.source_name} ({page})"
+    try:
+        parsed = parse_text(page.raw_text, date=page.issue.date, page=page.number)
+    except ParseError as exc:
+        return Outcome(label, Status.FAILED, str(exc))
+    parsed.encoding = page.encoding
+    return store_page(
+        parsed,
+        source_name=page.source_name,
+        sha256=page.sha256,
+        raw_text=page.raw_text,
+        label=label,
+        dry_run=dry_run,
+        force=True,
+    )
+
+
+class _DryRun(Exception):
+    pass
+
+
+def store_page(
+    parsed: ParsedPage,
+    *,
+    source_name: str,
+    sha256: str,
+    raw_text: str,
+    label: str,
+    dry_run: bool = False,
+    force: bool = False,
+) -> Outcome:
+    from search.indexing import index_articles, signals_paused, unindex_articles
+
+    outcome = Outcome(label, Status.CREATED, articles=len(parsed.articles), warnings=parsed.warnings)
+    indexed: list[int] = []
+    try:
+        with transaction.atomic(), signals_paused():
+            issue = _issue_for(parsed)
+            page = Page.objects.select_for_update().filter(issue=issue, number=parsed.page_number).first()
+            if page and page.sha256 == sha256 and not force:
+                outcome.status, outcome.page, outcome.articles = Status.UNCHANGED, page, page.articles.count()
+                raise _DryRun  # nothing to write
+            outcome.status = Status.UPDATED if page else Status.CREATED
+            page = page or Page(issue=issue, number=parsed.page_number)
+            page.editor = parsed.editor or ""
+            page.designer = parsed.designer or ""
+            page.source_name = source_name[:255]
+            page.sha256 = sha256
+            page.encoding = parsed.encoding
+            page.raw_text = raw_text
+            page.warnings = parsed.warnings
+            page.save()
+            articles, removed = _store_articles(page, parsed)
+            outcome.page = page
+            if dry_run:
+                raise _DryRun
+            # Last step inside the transaction: if the index refuses, the page is rolled back.
+            unindex_articles(removed)
+            index_articles(articles)
+            indexed = [a.pk for a in articles]
+    except _DryRun:
+        if dry_run and outcome.status != Status.UNCHANGED:
+            outcome.message = "dry run: nothing stored"
+        return outcome
+    except Exception as exc:  # the page is rolled back; report it and let the batch go on
+        log.exception("importing %s failed", label)
+        if indexed:
+            unindex_articles(indexed)
+        return Outcome(label, Status.FAILED, f"could not store the page: {exc.__class__.__name__}: {exc}")
+    return outcome
+
+
+def _issue_for(parsed: ParsedPage) -> Issue:
+    issue, created = Issue.objects.get_or_create(publication=parsed.publication, date=parsed.date)
+    # Fill what this page knows and the issue does not yet (later pages lack the masthead).
+    changed = False
+    for attr in ("number", "lunar_date", "weekday", "cn", "postal_code"):
+        value = getattr(parsed, attr)
+        if value and not getattr(issue, attr):
+            setattr(issue, attr, value)
+            changed = True
+    if changed:
+        issue.save()
+    return issue
+
+
+def _store_articles(page: Page, parsed: ParsedPage) -> tuple[list[Article], list[int]]:
+    """Write the page's articles, reusing the rows already in their slots."""
+    existing = {a.order: a for a in page.articles.all()}
+    stored = []
+    for order, item in enumerate(parsed.articles, start=1):
+        article = existing.pop(order, None) or Article(page=page, order=order)
+        article.column = item.column or ""
+        article.kicker = item.kicker or ""
+        article.title = item.title or ""
+        article.subtitle = item.subtitle or ""
+        article.kind = item.kind
+        article.byline = item.byline or ""
+        article.body = item.body
+        article.captions = item.captions
+        article.pull_quotes = item.pull_quotes
+        article.save()
+        _store_people(article, item.people)
+        stored.append(article)
+    removed = [a.pk for a in existing.values()]
+    Article.objects.filter(pk__in=removed).delete()
+    return stored, removed
+
+
+def _store_people(article: Article, people: list[tuple[str, str]]) -> None:
+    article.credits.all().delete()
+    names = {name for name, _ in people}
+    persons = {p.name: p for p in Person.objects.filter(name__in=names)}
+    for name in names - persons.keys():
+        persons[name] = Person.objects.create(name=name)
+    seen = set()
+    credits = []
+    for order, (name, role) in enumerate(people):
+        if (name, role) not in seen:
+            seen.add((name, role))
+            credits.append(Credit(article=article, person=persons[name], role=role, order=order))
+    Credit.objects.bulk_create(credits)

@@ -1,0 +1,158 @@
+"""The archive: issues of the paper, their pages (with the dump each came from), the articles on
+them and the people named in bylines and photo credits."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.functional import cached_property
+
+PUBLICATION = "浙江工人日报"
+
+
+class Issue(models.Model):
+    publication = models.CharField("报名", max_length=40, default=PUBLICATION)
+    date = models.DateField("出版日期", db_index=True)
+    number = models.PositiveIntegerField("总期号", null=True, blank=True, help_text="总第N号")
+    lunar_date = models.CharField("农历", max_length=20, blank=True)
+    weekday = models.CharField("星期", max_length=8, blank=True)
+    cn = models.CharField("国内统一刊号", max_length=20, blank=True)
+    postal_code = models.CharField("邮发代号", max_length=12, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "期"
+        ordering = ["-date"]
+        constraints = [models.UniqueConstraint(fields=["publication", "date"], name="one_issue_per_day")]
+
+    def __str__(self) -> str:
+        number = f" 总第{self.number}号" if self.number else ""
+        return f"{self.publication} {self.date:%Y-%m-%d}{number}"
+
+    def get_absolute_url(self) -> str:
+        d = self.date
+        return reverse("newspaper:issue-detail", args=[d.year, f"{d.month:02d}", f"{d.day:02d}"])
+
+
+class Page(models.Model):
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="pages", verbose_name="期")
+    number = models.PositiveSmallIntegerField("版次", default=1)
+    editor = models.CharField("责任编辑", max_length=40, blank=True)
+    designer = models.CharField("版面设计", max_length=40, blank=True)
+    # Where the page came from, kept whole so a bad import can be re-parsed or purged.
+    source_name = models.CharField("来源文件", max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    encoding = models.CharField("编码", max_length=20)
+    raw_text = models.TextField("原始文本")
+    warnings = models.JSONField("解析提示", default=list, blank=True)
+    imported_at = models.DateTimeField("导入时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "版面"
+        ordering = ["issue__date", "number"]
+        constraints = [models.UniqueConstraint(fields=["issue", "number"], name="one_page_per_number")]
+
+    def __str__(self) -> str:
+        return f"{self.issue.date:%Y-%m-%d} 第{self.number}版"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.issue.get_absolute_url()}#page-{self.number}"
+
+
+class Person(models.Model):
+    name = models.CharField("姓名", max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人员"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Article(models.Model):
+    class Kind(models.TextChoices):
+        NEWS = "news", "消息"
+        PHOTO = "photo", "图片"
+        FEATURE = "feature", "通讯/特稿"
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="articles", verbose_name="版面")
+    order = models.PositiveSmallIntegerField("版内顺序")
+    column = models.CharField("栏目", max_length=100, blank=True)
+    kicker = models.CharField("引题", max_length=200, blank=True)
+    title = models.CharField("主题", max_length=300, blank=True)
+    subtitle = models.CharField("副题", max_length=300, blank=True)
+    kind = models.CharField("体裁", max_length=10, choices=Kind.choices, default=Kind.NEWS)
+    byline = models.CharField("署名", max_length=200, blank=True)
+    body = models.TextField("正文", blank=True)
+    captions = models.JSONField("图片说明", default=list, blank=True)
+    pull_quotes = models.JSONField("引语", default=list, blank=True)
+    char_count = models.PositiveIntegerField("字数", default=0, editable=False)
+    people = models.ManyToManyField(Person, through="Credit", related_name="articles", verbose_name="人员")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "文章"
+        ordering = ["page__issue__date", "page__number", "order"]
+        constraints = [models.UniqueConstraint(fields=["page", "order"], name="one_article_per_slot")]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    def save(self, *args, **kwargs):
+        self.char_count = len("".join(self.body.split()))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("newspaper:article-detail", args=[self.pk])
+
+    @property
+    def display_title(self) -> str:
+        """The title, or for an item the OCR left without one, the start of its text."""
+        if self.title:
+            return self.title
+        text = self.body or " ".join(self.captions)
+        return (text[:24] + "…") if len(text) > 24 else text or "（无标题）"
+
+    @property
+    def headline(self) -> str:
+        return " ".join(p for p in (self.kicker, self.title, self.subtitle) if p)
+
+    @property
+    def date(self):
+        return self.page.issue.date
+
+    @cached_property
+    def credits_by_role(self) -> dict[str, list[str]]:
+        roles: dict[str, list[str]] = {role: [] for role in Credit.Role.values}
+        for credit in self.credits.all():
+            roles[credit.role].append(credit.person.name)
+        return roles
+
+    @property
+    def authors(self) -> list[str]:
+        roles = self.credits_by_role
+        return roles["reporter"] + roles["other"] + roles["correspondent"]
+
+
+class Credit(models.Model):
+    """A person named by an article, in a role, in the order the byline names them."""
+
+    class Role(models.TextChoices):
+        REPORTER = "reporter", "记者"
+        CORRESPONDENT = "correspondent", "通讯员"
+        OTHER = "other", "作者"
+        PHOTOGRAPHER = "photographer", "摄影"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="credits")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="credits", verbose_name="姓名")
+    role = models.CharField("角色", max_length=16, choices=Role.choices)
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "署名"
+        ordering = ["article", "order"]
+        constraints = [models.UniqueConstraint(fields=["article", "person", "role"], name="one_credit_per_role")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.person.name}"

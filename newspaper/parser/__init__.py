@@ -1,0 +1,75 @@
+"""The OCR-dump parser: bytes in, plain data out. No Django import here (tests check it).
+
+    page = parse_dump(data)               # ParsedPage, or ParseError with a one-line reason
+    page.to_json()                        # the shape of ../shared/gold/SCHEMA.md
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .decoding import decode
+from .layout import Unit, articles_from_units
+from .masthead import is_footer, masthead_end, page_credits, read_masthead, weekday_of
+from .model import ParsedArticle, ParsedPage, ParseError
+
+__all__ = ["ParseError", "ParsedArticle", "ParsedPage", "parse_dump", "parse_text"]
+
+
+def parse_dump(data: bytes, *, date: dt.date | None = None, page: int | None = None) -> ParsedPage:
+    """Parse one page dump. `date` and `page` supply what the dump lacks; they never override
+    what it says (a mismatch is reported as a warning)."""
+    text, encoding = decode(data)
+    parsed = parse_text(text, date=date, page=page)
+    parsed.encoding = encoding
+    return parsed
+
+
+def parse_text(text: str, *, date: dt.date | None = None, page: int | None = None) -> ParsedPage:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").split("\n")
+    if not any(line.strip() for line in lines):
+        raise ParseError("the file is empty")
+    top = masthead_end(lines)
+    meta = read_masthead("\n".join(lines[:top]) if top else "\n".join(lines[:12]))
+    warnings: list[str] = []
+    found = meta.pop("date", None)
+    if "bad_date" in meta:
+        warnings.append(f"the masthead date {meta.pop('bad_date')} is not a real date")
+    if found and date and found != date:
+        warnings.append(f"the dump says {found.isoformat()}, not {date.isoformat()} as given")
+    issue_date = found or date
+    if issue_date is None:
+        raise ParseError("no issue date in the masthead (give one with --date)")
+    if meta["weekday"] and meta["weekday"] != weekday_of(issue_date):
+        warnings.append(f"{meta['weekday']} does not match {issue_date.isoformat()} ({weekday_of(issue_date)})")
+    page_number = meta.pop("page_number", None) or page
+    if page_number is None and meta.get("number"):
+        page_number = 1  # only the front page carries the masthead with 总第N号
+
+    credits: dict[str, str] = {}
+    units: list[Unit] = []
+    gap = 0
+    for line in lines[top:]:
+        stripped = " ".join(line.split())
+        if not stripped:
+            gap += 1
+            continue
+        found_credits = page_credits(stripped)
+        if found_credits:
+            credits.update(found_credits)
+        elif not is_footer(stripped):
+            units.append(Unit(stripped, gap))
+        gap = 0
+    articles, layout_warnings = articles_from_units(units)
+    warnings.extend(layout_warnings)
+    if not articles:
+        warnings.append("no articles found on the page")
+    return ParsedPage(
+        date=issue_date,
+        page_number=page_number,
+        editor=credits.get("editor"),
+        designer=credits.get("designer"),
+        articles=articles,
+        warnings=warnings,
+        **meta,
+    )

@@ -1,0 +1,62 @@
+"""Bytes to text. Dumps come from several scanning stations: UTF-8 with or without a BOM,
+UTF-16 from Windows tools, and GB18030/GBK from older ones."""
+
+from __future__ import annotations
+
+import codecs
+
+from charset_normalizer import from_bytes
+
+from .model import ParseError
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # checked before UTF-16: its BOM starts the same way
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Chinese newspaper text is one of these; letting the detector roam over every code page makes
+# it pick e.g. cp1252 for short GBK files.
+_CANDIDATES = ["gb18030", "big5", "utf_16_le", "utf_16_be"]
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a BOM shows as a NUL in every other byte for the ASCII part of a text."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    half = len(data) // 2
+    if odd > half * 0.05 and even < half * 0.01:
+        return "utf-16-le"
+    if even > half * 0.05 and odd < half * 0.01:
+        return "utf-16-be"
+    return None
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Return (text with \\n line ends, encoding name). Raises ParseError for binary input."""
+    if not data.strip():
+        raise ParseError("the file is empty")
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    encoding = encoding or _utf16_without_bom(data)
+    if encoding is None:
+        if b"\x00" in data:
+            raise ParseError("binary data, not a text dump")
+        try:
+            data.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            best = from_bytes(data, cp_isolation=_CANDIDATES).best()
+            if best is None:
+                raise ParseError("cannot decode the text (not UTF-8, UTF-16 or GB18030)") from None
+            encoding = "gb18030" if best.encoding in ("gb2312", "gbk", "gb18030") else best.encoding
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        raise ParseError(f"the text is not valid {encoding}") from None
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\t\f\v")
+    if controls > max(8, len(text) // 100):
+        raise ParseError("binary data, not a text dump")
+    return text, encoding.replace("_", "-")

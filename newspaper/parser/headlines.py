@@ -1,0 +1,79 @@
+"""Which headline line is the column label, the kicker (引题), the title (主题), the subtitle (副题).
+
+The dump loses type sizes, so the rules read what survives of them (../shared/gold/SCHEMA.md):
+a line printed over several lines comes out with spaces inside it, which marks the big main
+title; an unbroken line above it is the kicker, one below it the subtitle. A kicker often ends in
+a lead-in (…提出, …强调, ——, :) or is a couplet of two equal halves (号角嘹亮 使命催征).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+LEAD_IN_RE = re.compile(r"(提出|要求|强调|指出|表示|希望|获悉|透露|呼吁|倡议|寄语|——|—|:|：)$")
+QUOTED_RE = re.compile(r"“[^”]*”|\"[^\"]*\"|《[^》]*》")
+
+
+@dataclass
+class Headline:
+    title: str
+    kicker: str | None = None
+    subtitle: str | None = None
+    column: str | None = None
+
+
+def segments(line: str) -> list[str]:
+    """Parts of a line split at spaces, never inside quotes or book-title marks."""
+    protected = QUOTED_RE.sub(lambda m: m.group(0).replace(" ", "\0"), line)
+    return [part.replace("\0", " ") for part in protected.split()]
+
+
+def is_couplet(line: str) -> bool:
+    parts = segments(line)
+    return len(parts) == 2 and len(parts[0]) == len(parts[1]) >= 3
+
+
+def is_broken(line: str) -> bool:
+    """Printed over several lines in large type: spaces inside, and not a couplet."""
+    return len(segments(line)) > 1 and not is_couplet(line)
+
+
+def split_line(line: str, *, alone: bool) -> tuple[str | None, str]:
+    """(kicker, title) out of one line. With other headline lines around (alone=False) only an
+    explicit lead-in splits it; a lone line may also open with a couplet or a one-line kicker."""
+    parts = segments(line)
+    for i, part in enumerate(parts[:-1]):
+        if LEAD_IN_RE.search(part):
+            return " ".join(parts[: i + 1]), " ".join(parts[i + 1 :])
+    if alone and len(parts) >= 3:
+        if len(parts[0]) == len(parts[1]) >= 3:
+            return " ".join(parts[:2]), " ".join(parts[2:])
+        if len(parts) == 3:
+            return parts[0], " ".join(parts[1:])
+    return None, line
+
+
+def looks_like_column(line: str) -> bool:
+    """Column logos (栏目): quoted campaign names, names with a middle dot, short rubrics."""
+    flat = line.replace(" ", "")
+    return (flat.startswith("“") and flat.endswith("”")) or "·" in flat or len(flat) <= 6
+
+
+def assign_roles(lines: list[str], column: str | None = None) -> Headline:
+    """Roles for the headline lines of one article, top to bottom."""
+    if not lines:
+        return Headline(title="", column=column)
+    broken = [i for i, line in enumerate(lines) if is_broken(line)]
+    t = broken[0] if broken else len(lines) - 1
+    above, below = lines[:t], lines[t + 1 :]
+    kicker, title = split_line(lines[t], alone=not above and not below)
+    if kicker is None and above:
+        kicker, above = above[-1], above[:-1]
+    columns = [c for c in (*above, column) if c]
+    return Headline(
+        title=title,
+        kicker=kicker,
+        subtitle=" ".join(below) or None,
+        column=" ".join(columns) or None,
+    )

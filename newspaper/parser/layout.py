@@ -1,0 +1,320 @@
+"""From the lines of a page to articles.
+
+What the OCR keeps of the layout, and what each rule reads from it:
+- A byline (本报讯 记者X报道) opens an article's body: it is the strongest anchor on the page.
+  Above it, back to the end of the previous body, stand the headline lines, photo captions and
+  credits, pull-quotes and column logos of that article.
+- A photo leaves a run of three or more blank lines; the paragraph under it is a caption when it
+  ends with a credit (… 摄) or is short.
+- A headline line directly above a photo, not followed by a byline, starts an item of its own:
+  a photo item (title + caption) or a feature without a byline.
+- Column breaks and hard wraps cut paragraphs anywhere; a paragraph that does not end a sentence
+  continues in the next one of the same body.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .bylines import People, match_byline, split_credit
+from .headlines import assign_roles, looks_like_column
+from .model import ParsedArticle
+
+PHOTO_GAP = 3  # blank lines an image leaves behind
+MAX_HEADLINE_CHARS = 48
+MAX_HEADLINE_LINES = 5
+TERMINATED_RE = re.compile(r"[。！？!?…]+[”’」』)）》\"']*$")
+PUNCT_RE = re.compile(r"[，,、；;：:。！？!?]")
+PULL_QUOTE_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}[:：](?=.{8,})")
+SUBHEAD_MAX = 24
+
+
+@dataclass
+class Unit:
+    """One non-empty line of the page, with the blank lines above it."""
+
+    text: str
+    gap: int
+
+    @property
+    def terminated(self) -> bool:
+        return bool(TERMINATED_RE.search(self.text))
+
+
+def terminated(text: str) -> bool:
+    return bool(TERMINATED_RE.search(text))
+
+
+def headline_like(text: str) -> bool:
+    flat = text.replace(" ", "")
+    if not 2 <= len(flat) <= MAX_HEADLINE_CHARS or "。" in flat or re.search(r"[；;]", flat):
+        return False
+    if re.search(r"[，,、：:]$", flat):
+        return False
+    return not re.search(r"[！？!?…]$", flat) or len(flat) <= 24
+
+
+@dataclass
+class _Block:
+    """What stands above a byline: ('H' headline | 'C' caption | 'P' pull-quote, unit index)."""
+
+    items: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _pre_kind(unit: Unit, below: list[str]) -> str | None:
+    if split_credit(unit.text):
+        return "C"
+    if PULL_QUOTE_RE.match(unit.text) and all(k == "P" for k in below):
+        return "P"
+    if headline_like(unit.text):
+        return "H"
+    if unit.gap >= PHOTO_GAP and len(unit.text) <= 160:
+        return "C"
+    return None
+
+
+def _walk_back(units: list[Unit], anchor: int, floor: int) -> list[tuple[str, int]]:
+    found: list[tuple[str, int]] = []
+    j = anchor - 1
+    while j >= floor:
+        kind = _pre_kind(units[j], [k for k, _ in found])
+        if kind is None or (kind == "H" and sum(k == "H" for k, _ in found) >= MAX_HEADLINE_LINES):
+            break
+        found.insert(0, (kind, j))
+        j -= 1
+    return found
+
+
+def _runs(items: list[tuple[str, int]]) -> list[tuple[str, list[int]]]:
+    runs: list[tuple[str, list[int]]] = []
+    for kind, idx in items:
+        if runs and runs[-1][0] == kind:
+            runs[-1][1].append(idx)
+        else:
+            runs.append((kind, [idx]))
+    return runs
+
+
+class _Builder:
+    def __init__(self, units: list[Unit]):
+        self.units = units
+        self.articles: list[ParsedArticle] = []
+        self.pending: list[ParsedArticle] = []
+        self.warnings: list[str] = []
+
+    # -- pieces -----------------------------------------------------------------------------
+    def captions(self, indices: list[int], article: ParsedArticle) -> None:
+        """Caption units → article.captions / photographers. A caption cut by a column break
+        continues in the next unit; a credit alone on a line closes the caption above it."""
+        open_caption = False
+        for idx in indices:
+            text = self.units[idx].text
+            split = split_credit(text)
+            if split:
+                text, names = split
+                article.photographers.extend(n for n in names if n not in article.photographers)
+            if text:
+                if open_caption and article.captions:
+                    article.captions[-1] += text
+                else:
+                    article.captions.append(text)
+            open_caption = bool(text) and not terminated(text) and not split
+
+    def body(self, indices: list[int], article: ParsedArticle, first: str = "") -> None:
+        """Body paragraphs, with photos set inside the body taken out as captions."""
+        texts: list[str] = [first] if first else []
+        for idx in indices:
+            unit = self.units[idx]
+            credit = split_credit(unit.text)
+            embedded = unit.gap >= PHOTO_GAP and (
+                credit or (unit.terminated and len(unit.text) <= 50) or headline_like(unit.text)
+            )
+            if credit and not credit[0]:  # a credit alone: belongs to the caption above
+                self.captions([idx], article)
+            elif embedded:
+                self.captions([idx], article)
+            elif PULL_QUOTE_RE.match(unit.text) and re.match(r"^\S{2,6}(心语|寄语|感言|金句)", unit.text):
+                article.pull_quotes.append(unit.text)
+            else:
+                texts.append(unit.text)
+        article.body = "\n".join(join_paragraphs(texts))
+
+    def headline_article(self, head: list[int], column: str | None = None) -> ParsedArticle:
+        roles = assign_roles([self.units[i].text for i in head], column)
+        return ParsedArticle(title=roles.title, kicker=roles.kicker, subtitle=roles.subtitle, column=roles.column)
+
+    # -- items without a byline ---------------------------------------------------------------
+    def loose_items(self, indices: list[int]) -> list[int]:
+        """Split off photo items and features that start inside a body region: a headline line
+        with a photo right under it. Returns the indices that stay in the body above them."""
+        cuts = [
+            pos
+            for pos, idx in enumerate(indices[:-1])
+            if headline_like(self.units[idx].text)
+            and not split_credit(self.units[idx].text)
+            and self.units[indices[pos + 1]].gap >= PHOTO_GAP
+            and indices[pos + 1] == idx + 1
+        ]
+        if not cuts:
+            return indices
+        for n, pos in enumerate(cuts):
+            end = cuts[n + 1] if n + 1 < len(cuts) else len(indices)
+            content = indices[pos + 1 : end]
+            article = self.headline_article([indices[pos]])
+            text_len = sum(len(self.units[i].text) for i in content)
+            if len(content) <= 2 and text_len <= 200 or all(split_credit(self.units[i].text) for i in content[-1:]):
+                self.captions(content, article)
+            else:
+                self.body(content, article)
+            self.articles.append(article)
+        return indices[: cuts[0]]
+
+    # -- the page -----------------------------------------------------------------------------
+    def build(self) -> list[ParsedArticle]:
+        anchors = [i for i, u in enumerate(self.units) if match_byline(u.text)]
+        starts: list[int] = []  # where each anchored article's block begins
+        blocks: list[list[tuple[str, int]]] = []
+        floor = 0
+        for a in anchors:
+            items = _walk_back(self.units, a, floor)
+            blocks.append(items)
+            starts.append(items[0][1] if items else a)
+            floor = a + 1
+
+        # Text above the first block: a byline-less item, or text that lost its headline.
+        lead_end = starts[0] if starts else len(self.units)
+        lead = list(range(0, lead_end))
+        if lead:
+            self.orphan(lead)
+
+        for n, a in enumerate(anchors):
+            self.anchored(a, blocks[n])
+            end = starts[n + 1] if n + 1 < len(anchors) else len(self.units)
+            region = list(range(a + 1, end))
+            article = self.articles[-1]
+            keep = self.loose_items_after(region)
+            byline, people, rest = match_byline(self.units[a].text)
+            self.fill_byline(article, byline, people)
+            self.body(keep, article, first=rest)
+            self.articles.extend(self.pending)
+        for article in self.articles:
+            article.kind = kind_of(article)
+        return self.articles
+
+    def loose_items_after(self, region: list[int]) -> list[int]:
+        """loose_items, but the items are appended after the current article is finished."""
+        before = len(self.articles)
+        keep = self.loose_items(region)
+        self.pending = self.articles[before:]
+        del self.articles[before:]
+        return keep
+
+    def orphan(self, lead: list[int]) -> None:
+        head = []
+        for idx in lead:
+            if headline_like(self.units[idx].text) and len(head) < 3:
+                head.append(idx)
+            else:
+                break
+        rest = lead[len(head) :]
+        article = self.headline_article(head) if head else ParsedArticle(title="")
+        if not head:
+            self.warnings.append(f"text without a headline before the first article: {self.units[lead[0]].text[:20]}…")
+        self.articles.append(article)
+        keep = self.loose_items_after(rest)
+        captions = [i for i in keep if self.units[i].gap >= PHOTO_GAP and i == keep[0]]
+        self.captions(captions, article)
+        self.body([i for i in keep if i not in captions], article)
+        self.articles.extend(self.pending)
+        if not article.title and not article.body and not article.captions:
+            self.articles.remove(article)
+
+    def anchored(self, anchor: int, items: list[tuple[str, int]]) -> None:
+        runs = _runs(items)
+        # The article's own block: its last headline run and what follows it. A single
+        # column-like line after a caption is the column logo (set under the photo).
+        h_runs = [n for n, (kind, _) in enumerate(runs) if kind == "H"]
+        column_run = None
+        own = h_runs[-1] if h_runs else len(runs)
+        if (
+            len(h_runs) >= 2
+            and len(runs[own][1]) == 1
+            and runs[own - 1][0] == "C"
+            and own - 2 == h_runs[-2]
+            and looks_like_column(self.units[runs[own][1][0]].text)
+        ):
+            column_run, own = own, h_runs[-2]
+        column = self.units[runs[column_run][1][0]].text if column_run is not None else None
+        # Runs before it: captions that close the previous article, then photo items.
+        current: ParsedArticle | None = None
+        for kind, indices in runs[:own]:
+            if kind == "H":
+                current = self.headline_article(indices)
+                self.articles.append(current)
+            elif kind == "C":
+                target = current or (self.articles[-1] if self.articles else None)
+                if target is None:
+                    target = ParsedArticle(title="")
+                    self.articles.append(target)
+                self.captions(indices, target)
+            elif self.articles:
+                self.articles[-1].body += "\n" + "\n".join(self.units[i].text for i in indices)
+        head = runs[own][1] if own < len(runs) else []
+        article = self.headline_article(head, column)
+        if not head:
+            self.warnings.append(f"article without a headline: {self.units[anchor].text[:24]}…")
+        for n, (kind, indices) in enumerate(runs[own + 1 :], start=own + 1):
+            if kind == "C":
+                self.captions(indices, article)
+            elif kind == "P":
+                article.pull_quotes.extend(self.units[i].text for i in indices)
+            elif n != column_run:  # headline lines under the photo that are no column logo
+                extra = " ".join(self.units[i].text for i in indices)
+                article.subtitle = " ".join(p for p in (article.subtitle, extra) if p)
+        self.articles.append(article)
+
+    @staticmethod
+    def fill_byline(article: ParsedArticle, byline: str, people: People) -> None:
+        article.byline = byline
+        article.reporters = people.reporters
+        article.correspondents = people.correspondents
+        article.other_authors = people.other_authors
+
+
+def join_paragraphs(texts: list[str]) -> list[str]:
+    """Rejoin paragraphs cut by column breaks and hard wraps: a paragraph that does not end a
+    sentence goes on in the next one. Runs of two or more short lines without any punctuation,
+    after a finished paragraph, are section subheads (小标题) and stay lines of their own."""
+    texts = [t.strip() for t in texts if t.strip()]
+    bare = [len(t) <= SUBHEAD_MAX and not PUNCT_RE.search(t) for t in texts]
+    subhead = [False] * len(texts)
+    i = 0
+    while i < len(texts):
+        j = i
+        while j < len(texts) and bare[j]:
+            j += 1
+        if j - i >= 2 and (i == 0 or terminated(texts[i - 1])):
+            subhead[i:j] = [True] * (j - i)
+        i = max(j, i + 1)
+    paragraphs: list[str] = []
+    for k, text in enumerate(texts):
+        if paragraphs and not subhead[k] and not subhead[k - 1] and not terminated(paragraphs[-1]):
+            paragraphs[-1] += text
+        else:
+            paragraphs.append(text)
+    return paragraphs
+
+
+def kind_of(article: ParsedArticle) -> str:
+    if not article.body and article.captions:
+        return "photo"
+    if not article.byline or not re.match(r"^(本报讯|本报\S*电|\S*社\S*电)", article.byline):
+        return "feature"
+    return "news"
+
+
+def articles_from_units(units: list[Unit]) -> tuple[list[ParsedArticle], list[str]]:
+    builder = _Builder(units)
+    articles = builder.build()
+    return articles, builder.warnings

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from newspaper import views
+
+archive = (
+    [
+        path("", views.home, name="home"),
+        path("issues/", views.calendar, name="calendar"),
+        path("issues/<int:year>/", views.calendar, name="calendar-year"),
+        path("issues/<int:year>/<str:month>/<str:day>/", views.issue_detail, name="issue-detail"),
+        path("articles/<int:pk>/", views.article_detail, name="article-detail"),
+    ],
+    "newspaper",
+)
+
+urlpatterns = [
+    path("", include(archive)),
+    path("", include("search.urls")),
+    path("admin/", admin.site.urls),
+]

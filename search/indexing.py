@@ -1,0 +1,52 @@
+"""Writing articles to the search index. Ingestion calls these inside its transaction, so a page
+whose indexing fails is rolled back with it."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterable
+
+from haystack import connections
+from haystack.utils import get_identifier
+
+from newspaper.models import Article
+
+_state = threading.local()
+
+
+def _index_and_backend():
+    index = connections["default"].get_unified_index().get_index(Article)
+    return index, connections["default"].get_backend()
+
+
+def index_articles(articles: Iterable[Article]) -> None:
+    articles = list(articles)
+    if articles:
+        index, backend = _index_and_backend()
+        backend.update(index, articles)
+
+
+def unindex_articles(ids: Iterable[int]) -> None:
+    _, backend = _index_and_backend()
+    for pk in ids:
+        backend.remove(f"newspaper.article.{pk}")
+
+
+def identifier(article: Article) -> str:
+    return get_identifier(article)
+
+
+@contextlib.contextmanager
+def signals_paused():
+    """Inside, article saves do not index themselves: the caller indexes them in one batch."""
+    previous = getattr(_state, "paused", False)
+    _state.paused = True
+    try:
+        yield
+    finally:
+        _state.paused = previous
+
+
+def signals_are_paused() -> bool:
+    return getattr(_state, "paused", False)

@@ -1,0 +1,60 @@
+from haystack import indexes
+
+from newspaper.models import Article
+from search.fields import GramsField, WordsField
+
+
+def searchable_text(article: Article) -> str:
+    """Everything a reader can find an article by: headline, body, captions."""
+    parts = [article.column, article.kicker, article.title, article.subtitle, article.body, *article.captions]
+    return "\n".join(p for p in parts if p)
+
+
+class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
+    text = WordsField(document=True)
+    grams = GramsField(stored=False)
+    headline = WordsField(boost=2.0)
+    headline_grams = GramsField(stored=False)
+    title = indexes.CharField(indexed=False)
+    date = indexes.DateField(model_attr="page__issue__date")
+    year = indexes.IntegerField()
+    month = indexes.CharField(faceted=True)
+    page = indexes.IntegerField(model_attr="page__number")
+    kind = indexes.CharField(model_attr="kind", faceted=True)
+    person = indexes.MultiValueField(faceted=True)
+    author = indexes.MultiValueField()
+
+    def get_model(self):
+        return Article
+
+    def index_queryset(self, using=None):
+        return self.get_model().objects.select_related("page__issue").prefetch_related("credits__person")
+
+    def prepare_text(self, obj):
+        return searchable_text(obj)
+
+    def prepare_grams(self, obj):
+        return searchable_text(obj)
+
+    def prepare_headline(self, obj):
+        return " ".join(p for p in (obj.column, obj.kicker, obj.title, obj.subtitle) if p)
+
+    prepare_headline_grams = prepare_headline
+
+    def prepare_title(self, obj):
+        return obj.display_title
+
+    def prepare_year(self, obj):
+        return obj.page.issue.date.year
+
+    def prepare_month(self, obj):
+        return obj.page.issue.date.strftime("%Y-%m")
+
+    def prepare_person(self, obj):
+        return sorted({c.person.name for c in obj.credits.all()})
+
+    def prepare_author(self, obj):
+        return [c.person.name for c in obj.credits.all()]
+
+    def get_updated_field(self):
+        return "updated_at"
