@@ -24,8 +24,10 @@ class IssueAdmin(admin.ModelAdmin):
     inlines = [PageInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            _pages=Count("pages", distinct=True), _articles=Count("pages__articles", distinct=True)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_pages=Count("pages", distinct=True), _articles=Count("pages__articles", distinct=True))
         )
 
     @admin.display(description="版数", ordering="_pages")
@@ -122,7 +124,10 @@ class PersonAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return (
-            super().get_queryset(request).annotate(_articles=Count("articles", distinct=True)).prefetch_related("credits")
+            super()
+            .get_queryset(request)
+            .annotate(_articles=Count("articles", distinct=True))
+            .prefetch_related("credits")
         )
 
     @admin.display(description="文章数", ordering="_articles")

@@ -187,10 +187,6 @@ def reparse_page(page: Page, *, dry_run: bool = False) -> Outcome:
     )
 
 
-class _DryRun(Exception):
-    pass
-
-
 def store_page(
     parsed: ParsedPage,
     *,
@@ -203,16 +199,22 @@ def store_page(
 ) -> Outcome:
     from search.indexing import index_articles, signals_paused, unindex_articles
 
-    outcome = Outcome(label, Status.CREATED, articles=len(parsed.articles), warnings=parsed.warnings)
+    existing = Page.objects.filter(
+        issue__publication=parsed.publication, issue__date=parsed.date, number=parsed.page_number
+    ).first()
+    if existing and existing.sha256 == sha256 and not force:
+        return Outcome(label, Status.UNCHANGED, page=existing, articles=existing.articles.count())
+    outcome = Outcome(
+        label,
+        Status.UPDATED if existing else Status.CREATED,
+        articles=len(parsed.articles),
+        warnings=parsed.warnings,
+    )
     indexed: list[int] = []
     try:
         with transaction.atomic(), signals_paused():
             issue = _issue_for(parsed)
             page = Page.objects.select_for_update().filter(issue=issue, number=parsed.page_number).first()
-            if page and page.sha256 == sha256 and not force:
-                outcome.status, outcome.page, outcome.articles = Status.UNCHANGED, page, page.articles.count()
-                raise _DryRun  # nothing to write
-            outcome.status = Status.UPDATED if page else Status.CREATED
             page = page or Page(issue=issue, number=parsed.page_number)
             page.editor = parsed.editor or ""
             page.designer = parsed.designer or ""
@@ -225,25 +227,23 @@ def store_page(
             articles, removed = _store_articles(page, parsed)
             outcome.page = page
             if dry_run:
-                raise _DryRun
+                transaction.set_rollback(True)
+                outcome.message = "dry run: nothing stored"
+                return outcome
             # Last step inside the transaction: if the index refuses, the page is rolled back.
             unindex_articles(removed)
             index_articles(articles)
             indexed = [a.pk for a in articles]
-    except _DryRun:
-        if dry_run and outcome.status != Status.UNCHANGED:
-            outcome.message = "dry run: nothing stored"
-        return outcome
     except Exception as exc:  # the page is rolled back; report it and let the batch go on
         log.exception("importing %s failed", label)
-        if indexed:
+        if indexed:  # the commit itself failed after indexing: take the entries out again
             unindex_articles(indexed)
         return Outcome(label, Status.FAILED, f"could not store the page: {exc.__class__.__name__}: {exc}")
     return outcome
 
 
 def _issue_for(parsed: ParsedPage) -> Issue:
-    issue, created = Issue.objects.get_or_create(publication=parsed.publication, date=parsed.date)
+    issue, _ = Issue.objects.get_or_create(publication=parsed.publication, date=parsed.date)
     # Fill what this page knows and the issue does not yet (later pages lack the masthead).
     changed = False
     for attr in ("number", "lunar_date", "weekday", "cn", "postal_code"):

@@ -17,6 +17,7 @@ import re
 import unicodedata
 
 import jieba
+from whoosh import query
 from whoosh.analysis import Token, Tokenizer
 
 jieba.setLogLevel(logging.WARNING)
@@ -47,11 +48,39 @@ def query_grams(text: str) -> list[list[str]]:
     return [[r] if len(r) == 1 else [r[i : i + 2] for i in range(len(r) - 1)] for r in runs]
 
 
+def _whole(t: Token, value: str, positions: bool, chars: bool, start_pos: int, start_char: int) -> Token:
+    """Whoosh asks for the value untokenized for wildcards and prefixes (tokenize=False)."""
+    t.text = t.original = normalise(value)
+    t.boost, t.stopped = 1.0, False
+    if positions:
+        t.pos = start_pos
+    if chars:
+        t.startchar, t.endchar = start_char, start_char + len(value)
+    return t
+
+
 class CharGramTokenizer(Tokenizer):
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, mode="", **kwargs):
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, (gram, offset) in enumerate(gram_terms(value)):
+        if not tokenize:
+            yield _whole(t, value, positions, chars, start_pos, start_char)
+            return
+        terms = gram_terms(value)
+        if mode == "query":  # a quoted phrase: its bigrams only, so they can follow each other
+            terms = [(g, o) for g, o in terms if len(g) == 2] or terms
+        for pos, (gram, offset) in enumerate(terms):
             t.text = t.original = gram
             t.boost = 1.0
             t.stopped = False
@@ -66,9 +95,23 @@ class CharGramTokenizer(Tokenizer):
 class JiebaTokenizer(Tokenizer):
     """jieba words (search mode adds the short words inside long ones: 德清县总工会 → 德清县, 总工会)."""
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, mode="", **kwargs):
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            yield _whole(t, value, positions, chars, start_pos, start_char)
+            return
         pos = start_pos
         for word, start, end in jieba.tokenize(normalise(value), mode="search"):
             if not RUN_RE.fullmatch(word):
@@ -90,3 +133,19 @@ def CharGramAnalyzer():  # noqa: N802 (Whoosh names analyzers like classes)
 
 def ChineseWordAnalyzer():  # noqa: N802
     return JiebaTokenizer()
+
+
+def gram_query(fieldname: str, text: str, boost: float = 1.0) -> query.Query:
+    """Every document whose text contains `text` as a substring (runs split at punctuation and
+    spaces must all occur). An empty string matches nothing."""
+    parts = []
+    for grams in query_grams(text):
+        if len(grams[0]) == 1:
+            parts.append(query.Prefix(fieldname, grams[0], boost=boost))
+        elif len(grams) == 1:
+            parts.append(query.Term(fieldname, grams[0], boost=boost))
+        else:
+            parts.append(query.Phrase(fieldname, grams, slop=1, boost=boost))
+    if not parts:
+        return query.NullQuery
+    return parts[0] if len(parts) == 1 else query.And(parts)

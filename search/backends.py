@@ -4,11 +4,23 @@ backend does everything else."""
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from whoosh.fields import TEXT
 
-from search.analyzer import CharGramAnalyzer, ChineseWordAnalyzer
+from search.analyzer import CharGramAnalyzer, ChineseWordAnalyzer, gram_query
+
+
+class GRAMS(TEXT):
+    """Character grams that parse their own queries: a term becomes the phrase of its bigrams
+    (a single character, a prefix), which is exact substring matching."""
+
+    def self_parsing(self):
+        return True
+
+    def parse_query(self, fieldname, qstring, boost=1.0):
+        return gram_query(fieldname, qstring, boost)
+
 
 FIELD_TYPES = {
     "zh_words": lambda f: TEXT(analyzer=ChineseWordAnalyzer(), stored=f.stored, field_boost=f.boost, phrase=False),
-    "zh_grams": lambda f: TEXT(analyzer=CharGramAnalyzer(), stored=f.stored, field_boost=f.boost, phrase=True),
+    "zh_grams": lambda f: GRAMS(analyzer=CharGramAnalyzer(), stored=f.stored, field_boost=f.boost, phrase=True),
 }
 
 

@@ -1,7 +1,7 @@
 """The OCR-dump parser: bytes in, plain data out. No Django import here (tests check it).
 
-    page = parse_dump(data)               # ParsedPage, or ParseError with a one-line reason
-    page.to_json()                        # the shape of ../shared/gold/SCHEMA.md
+page = parse_dump(data)               # ParsedPage, or ParseError with a one-line reason
+page.to_json()                        # the shape of ../shared/gold/SCHEMA.md
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ UTF-16 from Windows tools, and GB18030/GBK from older ones."""
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
@@ -21,16 +22,31 @@ _BOMS = (
 _CANDIDATES = ["gb18030", "big5", "utf_16_le", "utf_16_be"]
 
 
+def _printable_share(text: str) -> float:
+    ok = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
+    return ok / max(1, len(text))
+
+
+_TEXTLIKE = re.compile(r"[\t\n\r\x20-\x7e\u00b7\u2010-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _textlike_share(text: str) -> float:
+    """Share of characters a Chinese page is made of: CJK, ASCII, CJK and full-width punctuation."""
+    return len(_TEXTLIKE.findall(text)) / max(1, len(text))
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 without a BOM shows as a NUL in every other byte for the ASCII part of a text."""
-    if len(data) < 4 or len(data) % 2:
+    """UTF-16 without a BOM: NULs sit in the ASCII part, all on one side of each byte pair. Try
+    both byte orders strictly and keep the one that reads as clean text."""
+    if b"\x00" not in data or len(data) % 2:
         return None
-    even, odd = data[0::2].count(0), data[1::2].count(0)
-    half = len(data) // 2
-    if odd > half * 0.05 and even < half * 0.01:
-        return "utf-16-le"
-    if even > half * 0.05 and odd < half * 0.01:
-        return "utf-16-be"
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _textlike_share(text) > 0.9 and "\x00" not in text:
+            return encoding
     return None
 
 
@@ -56,7 +72,6 @@ def decode(data: bytes) -> tuple[str, str]:
     except (UnicodeDecodeError, LookupError):
         raise ParseError(f"the text is not valid {encoding}") from None
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\t\f\v")
-    if controls > max(8, len(text) // 100):
+    if _printable_share(text) < 0.99:
         raise ParseError("binary data, not a text dump")
     return text, encoding.replace("_", "-")

@@ -121,18 +121,21 @@ class _Builder:
                     article.captions.append(text)
             open_caption = bool(text) and not terminated(text) and not split
 
-    def body(self, indices: list[int], article: ParsedArticle, first: str = "") -> None:
-        """Body paragraphs, with photos set inside the body taken out as captions."""
+    def body(self, indices: list[int], article: ParsedArticle, first: str = "", lead_is_text: bool = False) -> None:
+        """Body paragraphs, with photos set inside the body taken out as captions. With
+        lead_is_text, the paragraph right under the item's photo is body unless it has a credit."""
         texts: list[str] = [first] if first else []
-        for idx in indices:
+        for n, idx in enumerate(indices):
             unit = self.units[idx]
             credit = split_credit(unit.text)
             embedded = unit.gap >= PHOTO_GAP and (
-                credit or (unit.terminated and len(unit.text) <= 50) or headline_like(unit.text)
+                credit
+                or (
+                    not (lead_is_text and n == 0)
+                    and ((unit.terminated and len(unit.text) <= 50) or headline_like(unit.text))
+                )
             )
-            if credit and not credit[0]:  # a credit alone: belongs to the caption above
-                self.captions([idx], article)
-            elif embedded:
+            if (credit and not credit[0]) or embedded:  # a credit alone: belongs to the caption above
                 self.captions([idx], article)
             elif PULL_QUOTE_RE.match(unit.text) and re.match(r"^\S{2,6}(心语|寄语|感言|金句)", unit.text):
                 article.pull_quotes.append(unit.text)
@@ -162,11 +165,13 @@ class _Builder:
             end = cuts[n + 1] if n + 1 < len(cuts) else len(indices)
             content = indices[pos + 1 : end]
             article = self.headline_article([indices[pos]])
-            text_len = sum(len(self.units[i].text) for i in content)
-            if len(content) <= 2 and text_len <= 200 or all(split_credit(self.units[i].text) for i in content[-1:]):
+            # A caption is one paragraph (or ends in a credit); two finished paragraphs are a body.
+            paragraphs = join_paragraphs([self.units[i].text for i in content])
+            credited = bool(content) and bool(split_credit(self.units[content[-1]].text))
+            if credited or (len(paragraphs) <= 1 and sum(map(len, paragraphs)) <= 160):
                 self.captions(content, article)
             else:
-                self.body(content, article)
+                self.body(content, article, lead_is_text=True)
             self.articles.append(article)
         return indices[: cuts[0]]
 

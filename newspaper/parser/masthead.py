@@ -40,9 +40,14 @@ def nfkc(text: str) -> str:
 def is_footer(line: str) -> bool:
     """Hotline boxes and phone numbers printed in the page margin, not article text."""
     flat = nfkc(line).replace(" ", "")
-    return bool(re.fullmatch(r"\d{7,8}|\(?0\d{2,3}\)?-?\d{7,8}", flat)) or "新闻服务热线" in flat or flat in (
-        "新闻热线",
-        "读者热线",
+    return (
+        bool(re.fullmatch(r"\d{7,8}|\(?0\d{2,3}\)?-?\d{7,8}", flat))
+        or "新闻服务热线" in flat
+        or flat
+        in (
+            "新闻热线",
+            "读者热线",
+        )
     )
 
 
@@ -67,8 +72,11 @@ def masthead_end(lines: list[str], window: int = 24) -> int:
         if seen > window or match_byline(line.strip()):
             break
         flat = nfkc(line).strip()
-        if MASTHEAD_KEYS.search(flat) or DATE_RE.fullmatch(flat) or LUNAR_RE.fullmatch(flat) or (
-            WEEKDAY_RE.fullmatch(flat)
+        if (
+            MASTHEAD_KEYS.search(flat)
+            or DATE_RE.fullmatch(flat)
+            or LUNAR_RE.fullmatch(flat)
+            or (WEEKDAY_RE.fullmatch(flat))
         ):
             end = i + 1
     return end

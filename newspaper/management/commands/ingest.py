@@ -26,12 +26,14 @@ class Command(BaseCommand):
             outcome = ingest_source(source, date=options["date"], page=options["page"], dry_run=options["dry_run"])
             counts[outcome.status] += 1
             if outcome.failed:
-                bar.write(self.style.ERROR(outcome.line()), file=self.stderr)
+                bar.write(self.style.ERROR(outcome.line()), file=self.stderr, end="")
             elif options["verbosity"] >= 1:
-                bar.write(outcome.line(), file=self.stdout)
+                bar.write(outcome.line(), file=self.stdout, end="")
                 for warning in outcome.warnings if options["verbosity"] >= 2 else []:
-                    bar.write(f"  warning: {warning}", file=self.stdout)
-        summary = ", ".join(f"{counts[s]} {s}" for s in (Status.CREATED, Status.UPDATED, Status.UNCHANGED, Status.FAILED))
+                    bar.write(f"  warning: {warning}", file=self.stdout, end="")
+        summary = ", ".join(
+            f"{counts[s]} {s}" for s in (Status.CREATED, Status.UPDATED, Status.UNCHANGED, Status.FAILED)
+        )
         prefix = "dry run, nothing stored: " if options["dry_run"] else ""
         self.stdout.write(f"{prefix}{len(sources)} dumps: {summary}")
         if counts[Status.FAILED]:

@@ -1,0 +1,57 @@
+# make run   — install, migrate, load the sample pages, build the index, serve on :$(PORT)
+# make test  — lint, migration check, the whole suite on SQLite and on PostgreSQL
+PYTHON  ?= python3.11
+VENV    := .venv
+BIN     := $(VENV)/bin
+PORT    ?= 8000
+SAMPLES ?= tests/data/in
+PG_URL  ?= postgres://postgres@127.0.0.1:5432/test
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test install migrate ingest rebuild-index lint test-sqlite test-postgres postgres bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput -v0
+
+ingest: migrate  ## make ingest FILES="path/to/dumps or.zip"
+	$(BIN)/python manage.py ingest $(or $(FILES),$(SAMPLES))
+
+rebuild-index: migrate
+	$(BIN)/python manage.py rebuild_index --noinput
+
+run: migrate
+	$(BIN)/python manage.py ingest -v0 $(SAMPLES)
+	$(BIN)/python manage.py ensure_index
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	@echo "Serving on http://127.0.0.1:$(PORT)/"
+	$(BIN)/gunicorn newspaper.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+	@if docker compose version >/dev/null 2>&1; then SECRET_KEY=x docker compose config -q; \
+	elif command -v docker-compose >/dev/null; then SECRET_KEY=x docker-compose config -q; \
+	else echo "note: no docker compose here, docker-compose.yml not validated"; fi
+
+test-sqlite: install
+	EXPECT_DB=sqlite DATABASE_URL= $(BIN)/pytest
+
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@pg_isready -h 127.0.0.1 -p 5432
+
+test-postgres: install postgres
+	EXPECT_DB=postgresql DATABASE_URL=$(PG_URL) $(BIN)/pytest -p no:cacheprovider
+
+test: lint test-sqlite test-postgres
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache

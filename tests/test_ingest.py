@@ -1,0 +1,203 @@
+"""Ingestion: dumps → database → index, one page all-or-nothing, idempotent."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.core.management import CommandError, call_command
+from haystack.query import SearchQuerySet
+
+from newspaper import ingest
+from newspaper.ingest import Source, Status, ingest_source, iter_sources
+from newspaper.models import Article, Credit, Issue, Page, Person
+from tests.conftest import SEEDS, seed
+
+pytestmark = pytest.mark.django_db
+
+
+def indexed_ids() -> set[int]:
+    return {int(r.pk) for r in SearchQuerySet().models(Article).all()}
+
+
+def test_it_imports_a_page_with_its_articles_people_and_index_entries():
+    outcome = ingest_source(Source("002.txt", seed("002")))
+    assert outcome.status == Status.CREATED
+    page = Page.objects.get()
+    assert (page.issue.date.isoformat(), page.number, page.editor, page.designer) == (
+        "2022-05-19",
+        1,
+        "杜成敏",
+        "俞莉萍",
+    )
+    assert page.issue.number == 12111
+    assert page.raw_text == seed("002").decode("utf-8")
+    assert len(page.sha256) == 64
+    assert page.articles.count() == 5
+    assert set(Person.objects.values_list("name", flat=True)) >= {"程雪", "阮向民", "邹伟锋", "徐思敏"}
+    assert Credit.objects.filter(person__name="邹伟锋", role="photographer").exists()
+    assert indexed_ids() == set(page.articles.values_list("pk", flat=True))
+
+
+def test_it_reports_the_same_page_again_as_unchanged():
+    ingest_source(Source("002.txt", seed("002")))
+    again = ingest_source(Source("copy-of-002.txt", seed("002")))
+    assert again.status == Status.UNCHANGED
+    assert (Page.objects.count(), Article.objects.count()) == (1, 5)
+
+
+def test_it_updates_a_changed_page_in_place_keeping_article_ids():
+    ingest_source(Source("002.txt", seed("002")))
+    before = list(Article.objects.order_by("order").values_list("pk", "title"))
+    fixed = seed("002").decode().replace("省总工会举办基层党组织书记培训班", "省总工会举办基层党组织书记培训会")
+    outcome = ingest_source(Source("002-fixed.txt", fixed.encode()))
+    assert outcome.status == Status.UPDATED
+    after = list(Article.objects.order_by("order").values_list("pk", "title"))
+    assert [pk for pk, _ in after] == [pk for pk, _ in before]
+    assert after[1][1] == "省总工会举办基层党组织书记培训会"
+    assert Page.objects.get().source_name == "002-fixed.txt"
+    assert SearchQuerySet().models(Article).filter(grams__exact="培训会").count() == 1
+
+
+def test_it_removes_articles_a_new_version_of_the_page_no_longer_has():
+    ingest_source(Source("002.txt", seed("002")))
+    shorter = seed("002").decode().split("德清工会以")[0]
+    ingest_source(Source("002-short.txt", shorter.encode()))
+    assert Article.objects.count() == 4
+    assert len(indexed_ids()) == 4
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "gb18030"])
+def test_it_imports_each_encoding_and_keeps_the_decoded_text(encoding):
+    text = seed("004").decode("utf-8")
+    outcome = ingest_source(Source(f"004.{encoding}.txt", text.encode(encoding)))
+    assert outcome.status == Status.CREATED, outcome.message
+    page = Page.objects.get()
+    assert page.encoding == encoding
+    assert page.raw_text.replace("\r\n", "\n") == text
+
+
+def test_a_bad_file_among_good_ones_fails_alone(tmp_path, capsys):
+    (tmp_path / "a.txt").write_bytes(seed("000"))
+    (tmp_path / "b.txt").write_bytes(b"\x00\x01\x02 not text" * 50)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.txt").write_bytes(seed("003"))
+    with pytest.raises(CommandError, match="1 of 3 dumps failed"):
+        call_command("ingest", str(tmp_path))
+    _, err = capsys.readouterr()
+    assert "b.txt: failed: binary data, not a text dump" in err
+    assert "Traceback" not in err
+    assert Page.objects.count() == 2
+
+
+def test_it_rolls_back_the_whole_page_when_indexing_fails(monkeypatch):
+    def broken_index(articles):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("search.indexing.index_articles", broken_index)
+    outcome = ingest_source(Source("002.txt", seed("002")))
+    assert outcome.failed
+    assert "disk full" in outcome.message
+    assert (Issue.objects.count(), Page.objects.count(), Article.objects.count(), Credit.objects.count()) == (
+        0,
+        0,
+        0,
+        0,
+    )
+
+
+def test_it_rolls_back_a_page_that_fails_half_way(monkeypatch):
+    real = ingest._store_people
+    calls = []
+
+    def fail_on_third_article(article, people):
+        calls.append(article)
+        if len(calls) == 3:
+            raise RuntimeError("boom")
+        real(article, people)
+
+    monkeypatch.setattr(ingest, "_store_people", fail_on_third_article)
+    outcome = ingest_source(Source("002.txt", seed("002")))
+    assert outcome.failed and "boom" in outcome.message
+    assert Article.objects.count() == 0
+    assert indexed_ids() == set()
+
+
+def test_a_failed_update_leaves_the_previous_version_intact(monkeypatch):
+    ingest_source(Source("002.txt", seed("002")))
+    monkeypatch.setattr("search.indexing.index_articles", lambda articles: 1 / 0)
+    changed = seed("002").decode().replace("培训班", "研修班").encode()
+    assert ingest_source(Source("002-v2.txt", changed)).failed
+    assert Article.objects.filter(title__contains="培训班").count() == 1
+    assert Page.objects.get().source_name == "002.txt"
+
+
+def test_dry_run_stores_nothing():
+    outcome = ingest_source(Source("002.txt", seed("002")), dry_run=True)
+    assert outcome.status == Status.CREATED and outcome.articles == 5
+    assert (Page.objects.count(), Article.objects.count()) == (0, 0)
+    assert indexed_ids() == set()
+
+
+def test_it_needs_a_date_for_a_dump_without_one_and_takes_it_from_the_option(tmp_path):
+    dump = tmp_path / "p3.txt"
+    dump.write_text("工会新闻\n\n本报讯 记者程雪报道 今天召开了会议。\n", encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("ingest", str(dump))
+    call_command("ingest", str(dump), "--date", "2022-05-19", "--page", "3")
+    page = Page.objects.get()
+    assert (page.issue.date.isoformat(), page.number) == ("2022-05-19", 3)
+
+
+def zip_of(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_it_imports_the_dumps_inside_a_zip(tmp_path):
+    path = tmp_path / "batch.zip"
+    path.write_bytes(zip_of({"2022/000.txt": seed("000"), "2022/004.txt": seed("004").decode().encode("gb18030")}))
+    call_command("ingest", str(path))
+    assert sorted(Page.objects.values_list("source_name", "encoding")) == [
+        ("batch.zip:2022/000.txt", "utf-8"),
+        ("batch.zip:2022/004.txt", "gb18030"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("../evil.txt", "unsafe path"), ("/etc/evil.txt", "unsafe path"), ("photo.jpg", "not a .txt dump")],
+)
+def test_it_refuses_unsafe_or_foreign_zip_entries(name, reason):
+    sources = list(ingest.iter_zip("x.zip", zip_of({name: seed("000"), "ok.txt": seed("000")})))
+    errors = {s.name: s.error for s in sources}
+    assert reason in errors[f"x.zip:{name}"]
+    assert errors["x.zip:ok.txt"] is None
+
+
+def test_it_refuses_a_zip_bomb():
+    (source,) = ingest.iter_zip("bomb.zip", zip_of({"big.txt": b"0" * 5_000_000}))
+    assert "compression ratio" in source.error
+
+
+def test_it_reports_a_missing_path():
+    (source,) = iter_sources(["/no/such/file.txt"])
+    assert source.error == "no such file or folder"
+
+
+def test_reparse_rebuilds_articles_from_the_stored_raw_text(capsys):
+    ingest_source(Source("002.txt", seed("002")))
+    Article.objects.filter(order=1).update(title="damaged")
+    call_command("reparse")
+    assert Article.objects.get(order=1).title == "助力打造步行15分钟 核酸采样“服务圈”"
+    assert "1 pages: 1 updated" in capsys.readouterr().out
+
+
+def test_the_sample_pages_import_through_the_command(capsys):
+    call_command("ingest", *[str(p) for p in SEEDS])
+    assert "5 dumps: 5 created, 0 updated, 0 unchanged, 0 failed" in capsys.readouterr().out
+    assert Issue.objects.count() == 5

@@ -1,0 +1,91 @@
+"""Browsing: home, calendar, issue and article pages, the admin; untrusted text is escaped."""
+
+import pytest
+from django.urls import reverse
+
+from newspaper.ingest import Source, ingest_source
+from newspaper.models import Article, Issue
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_shows_the_latest_issues_on_the_home_page(client, archive):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "2023年1月18日" in response.text
+    assert "收录 5 期、29 篇文章" in response.text
+
+
+def test_it_lists_an_issue_by_its_readable_permalink(client, archive):
+    response = client.get("/issues/2022/05/19/")
+    assert response.status_code == 200
+    assert "总第12111号" in response.text
+    assert "责任编辑：杜成敏" in response.text
+    assert "经审“牵手”纪检共建清廉工会" in response.text
+    assert Issue.objects.get(date="2022-05-19").get_absolute_url() == "/issues/2022/05/19/"
+
+
+@pytest.mark.parametrize(
+    "url", ["/issues/2022/02/30/", "/issues/2022/xx/01/", "/issues/1999/01/01/", "/articles/999999/"]
+)
+def test_it_answers_404_for_dates_and_articles_that_do_not_exist(client, archive, url):
+    assert client.get(url).status_code == 404
+
+
+def test_it_shows_an_article_with_its_metadata_and_neighbours(client, archive):
+    article = Article.objects.get(title="省总工会举办基层党组织书记培训班")
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    for text in (
+        "强化理论武装 锤炼党性修养",
+        "本报讯 记者阮向民报道",
+        "摄影",
+        "邹伟锋",
+        "上一篇",
+        "下一篇",
+        "/articles/",
+    ):
+        assert text in response.text
+
+
+def test_it_lists_the_issues_of_a_year(client, archive):
+    response = client.get(reverse("newspaper:calendar-year", args=[2022]))
+    assert response.status_code == 200
+    assert "/issues/2022/06/22/" in response.text
+    assert "/issues/2021/08/30/" not in response.text
+
+
+def test_it_escapes_text_from_dumps(client, db):
+    dump = "\n2022年5月19日\n\n<script>alert(1)</script>标题\n\n本报讯 记者程雪报道 <b>正文</b>。\n"
+    ingest_source(Source("x.txt", dump.encode()), page=2)
+    article = Article.objects.get()
+    response = client.get(article.get_absolute_url())
+    assert "<script>alert(1)</script>" not in response.text
+    assert "&lt;script&gt;" in response.text
+    assert "<b>正文</b>" not in response.text
+
+
+def test_the_admin_pages_open_for_staff(admin_client, archive):
+    article = Article.objects.first()
+    for url in (
+        "/admin/newspaper/issue/",
+        "/admin/newspaper/page/",
+        "/admin/newspaper/article/?q=工会",
+        "/admin/newspaper/person/?q=程",
+        f"/admin/newspaper/article/{article.pk}/change/",
+        f"/admin/newspaper/page/{article.page_id}/change/",
+    ):
+        assert admin_client.get(url).status_code == 200, url
+
+
+def test_an_article_edited_in_the_admin_is_searchable_after_commit(db, archive, django_capture_on_commit_callbacks):
+    from haystack.query import SearchQuerySet
+
+    article = Article.objects.get(title="省总工会举办基层党组织书记培训班")
+    with django_capture_on_commit_callbacks(execute=True):
+        article.body += "特别增补的测试词汇甲乙丙。"
+        article.save()
+    assert [int(r.pk) for r in SearchQuerySet().models(Article).filter(grams="测试词汇甲乙丙")] == [article.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        article.delete()
+    assert SearchQuerySet().models(Article).filter(grams="测试词汇甲乙丙").count() == 0
