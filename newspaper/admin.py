@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html
 
-from newspaper.models import Article, Credit, Issue, Page, Person
+from newspaper.models import Article, Credit, Issue, Page, Person, Topic, Union
 
 
 class PageInline(admin.TabularInline):
@@ -82,7 +82,7 @@ class CreditInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ("display_title", "issue_date", "page_number", "kind", "byline", "char_count", "view_link")
-    list_filter = ("kind", "page__number", "page__issue__date")
+    list_filter = ("kind", "topics", "topics_locked", "unions__level", "page__number", "page__issue__date")
     search_fields = ("title", "kicker", "subtitle", "column", "byline", "body", "credits__person__name")
     date_hierarchy = "page__issue__date"
     list_select_related = ("page__issue",)
@@ -98,9 +98,20 @@ class ArticleAdmin(admin.ModelAdmin):
         "body",
         "captions",
         "pull_quotes",
+        ("topics", "topics_locked"),
+        "unions",
         ("char_count", "updated_at"),
     )
     raw_id_fields = ("page",)
+    filter_horizontal = ("topics",)
+    autocomplete_fields = ("unions",)
+
+    def save_related(self, request, form, formsets, change):
+        """An editor who sets topics by hand means them: lock them against re-tagging."""
+        super().save_related(request, form, formsets, change)
+        if "topics" in form.changed_data and not form.instance.topics_locked:
+            Article.objects.filter(pk=form.instance.pk).update(topics_locked=True)
+
     inlines = [CreditInline]
     show_full_result_count = False  # a COUNT over a body search is slow and not needed
 
@@ -137,6 +148,37 @@ class PersonAdmin(admin.ModelAdmin):
     @admin.display(description="角色")
     def roles(self, obj):
         return "、".join(sorted({c.get_role_display() for c in obj.credits.all()}))
+
+
+@admin.register(Union)
+class UnionAdmin(admin.ModelAdmin):
+    list_display = ("name", "level", "region", "parent", "article_count")
+    list_filter = ("level", "region")
+    search_fields = ("name", "aliases")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("parent",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_articles=Count("articles")).select_related("parent")
+
+    @admin.display(description="文章数", ordering="_articles")
+    def article_count(self, obj):
+        return obj._articles
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("name", "description", "threshold", "active", "article_count")
+    list_editable = ("threshold", "active")
+    search_fields = ("name", "description")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_articles=Count("articles"))
+
+    @admin.display(description="文章数", ordering="_articles")
+    def article_count(self, obj):
+        return obj._articles
 
 
 admin.site.site_header = "浙江工人日报 全文档案 · 管理"

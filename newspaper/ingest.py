@@ -19,9 +19,11 @@ from pathlib import Path, PurePosixPath
 
 from django.db import transaction
 
-from newspaper.models import Article, Credit, Issue, Page, Person
+from newspaper.models import Article, Credit, Issue, Page, Person, Topic, Union
 from newspaper.parser import ParsedPage, ParseError, parse_text
 from newspaper.parser.decoding import decode
+from newspaper.recognise import TopicRule, regions_of, tag, unions_mentioned
+from newspaper.recognise.unions import find_unions
 
 log = logging.getLogger(__name__)
 
@@ -256,9 +258,14 @@ def _issue_for(parsed: ParsedPage) -> Issue:
     return issue
 
 
+def topic_rules() -> list[TopicRule]:
+    return [TopicRule(t.name, t.terms, t.threshold) for t in Topic.objects.filter(active=True)]
+
+
 def _store_articles(page: Page, parsed: ParsedPage) -> tuple[list[Article], list[int]]:
     """Write the page's articles, reusing the rows already in their slots."""
     existing = {a.order: a for a in page.articles.all()}
+    rules = topic_rules()
     stored = []
     for order, item in enumerate(parsed.articles, start=1):
         article = existing.pop(order, None) or Article(page=page, order=order)
@@ -271,8 +278,15 @@ def _store_articles(page: Page, parsed: ParsedPage) -> tuple[list[Article], list
         article.body = item.body
         article.captions = item.captions
         article.pull_quotes = item.pull_quotes
+        headline, body = item.headline, "\n".join([item.body, *item.captions])
+        text = f"{headline}\n{body}"
+        unions = store_unions(text)
+        article.regions = regions_of(text, [u for _, u in unions_mentioned(text)])
         article.save()
         _store_people(article, item.people)
+        article.unions.set(unions)
+        if not article.topics_locked:
+            retag(article, rules, headline=headline, body=body)
         stored.append(article)
     removed = [a.pk for a in existing.values()]
     Article.objects.filter(pk__in=removed).delete()
@@ -292,3 +306,46 @@ def _store_people(article: Article, people: list[tuple[str, str]]) -> None:
             seen.add((name, role))
             credits.append(Credit(article=article, person=persons[name], role=role, order=order))
     Credit.objects.bulk_create(credits)
+
+
+def store_unions(text: str) -> list[Union]:
+    """The Union rows for the unions a text mentions, created (with their parents) when new;
+    every written form other than the canonical name is remembered as an alias."""
+    stored: dict[str, Union] = {}
+    for mention in find_unions(text):
+        union = stored.get(mention.union.canonical) or _union_row(mention.union)
+        if mention.written != union.name and mention.written not in union.aliases:
+            union.aliases = [*union.aliases, mention.written]
+            union.save(update_fields=["aliases"])
+        stored[union.name] = union
+    return list(stored.values())
+
+
+def _union_row(ref) -> Union:
+    from django.utils.text import slugify
+
+    union = Union.objects.filter(name=ref.canonical).first()
+    if union:
+        return union
+    parent = None
+    if ref.parent:
+        parent = Union.objects.filter(name=ref.parent).first()
+        if parent is None:
+            mentions = find_unions(ref.parent)
+            parent = _union_row(mentions[0].union) if mentions else None
+    return Union.objects.create(
+        name=ref.canonical,
+        slug=slugify(ref.canonical, allow_unicode=True),
+        level=ref.level,
+        region=ref.region or "",
+        parent=parent,
+    )
+
+
+def retag(article: Article, rules: list[TopicRule], *, headline: str | None = None, body: str | None = None) -> None:
+    """Apply the topic rules to one article (callers skip locked ones)."""
+    if headline is None:
+        headline = " ".join(p for p in (article.column, article.kicker, article.title, article.subtitle) if p)
+        body = "\n".join([article.body, *article.captions])
+    names = tag(headline, body or "", rules)
+    article.topics.set(Topic.objects.filter(name__in=names))

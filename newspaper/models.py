@@ -59,6 +59,77 @@ class Page(models.Model):
         return f"{self.issue.get_absolute_url()}#page-{self.number}"
 
 
+ZHEJIANG_CITIES = [
+    "杭州市",
+    "宁波市",
+    "温州市",
+    "嘉兴市",
+    "湖州市",
+    "绍兴市",
+    "金华市",
+    "衢州市",
+    "舟山市",
+    "台州市",
+    "丽水市",
+]
+
+
+class Union(models.Model):
+    """A trade-union organisation (工会), as recognised in articles and curated by admins."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", "全国"
+        PROVINCIAL = "provincial", "省级"
+        CITY = "city", "设区市"
+        COUNTY = "county", "县（市、区）"
+        STREET = "street", "街道/乡镇"
+        ENTERPRISE = "enterprise", "企事业单位"
+        INDUSTRY = "industry", "产业"
+        ORGAN = "organ", "机关"
+
+    name = models.CharField("规范名称", max_length=100, unique=True)
+    slug = models.SlugField("网址名", max_length=100, unique=True, allow_unicode=True)
+    aliases = models.JSONField("别称", default=list, blank=True, help_text="文中出现过的其他写法")
+    level = models.CharField("层级", max_length=12, choices=Level.choices)
+    region = models.CharField(
+        "地区", max_length=8, blank=True, choices=[(c, c) for c in ZHEJIANG_CITIES], help_text="所属设区市"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children", verbose_name="上级工会"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工会组织"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("newspaper:union-detail", args=[self.slug])
+
+
+class Topic(models.Model):
+    """A subject heading, assigned by weighted-term rules that admins edit."""
+
+    name = models.CharField("名称", max_length=40, unique=True)
+    slug = models.SlugField("网址名", max_length=60, unique=True)
+    description = models.CharField("说明", max_length=200, blank=True)
+    terms = models.JSONField("规则词", default=dict, blank=True, help_text='{"词": 权重}；权重为负则降低得分')
+    threshold = models.FloatField("阈值", default=5.0, help_text="得分达到阈值才标注")
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "主题"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("newspaper:topic-detail", args=[self.slug])
+
+
 class Person(models.Model):
     name = models.CharField("姓名", max_length=40, unique=True)
 
@@ -89,6 +160,10 @@ class Article(models.Model):
     pull_quotes = models.JSONField("引语", default=list, blank=True)
     char_count = models.PositiveIntegerField("字数", default=0, editable=False)
     people = models.ManyToManyField(Person, through="Credit", related_name="articles", verbose_name="人员")
+    unions = models.ManyToManyField(Union, blank=True, related_name="articles", verbose_name="提及的工会")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="articles", verbose_name="主题")
+    topics_locked = models.BooleanField("锁定主题", default=False, help_text="勾选后，导入和 retag 不再改动本文主题")
+    regions = models.JSONField("地区", default=list, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

@@ -10,6 +10,10 @@ archive = (
         path("issues/<int:year>/", views.calendar, name="calendar-year"),
         path("issues/<int:year>/<str:month>/<str:day>/", views.issue_detail, name="issue-detail"),
         path("articles/<int:pk>/", views.article_detail, name="article-detail"),
+        path("unions/", views.union_list, name="union-list"),
+        path("unions/<str:slug>/", views.union_detail, name="union-detail"),
+        path("topics/", views.topic_list, name="topic-list"),
+        path("topics/<slug:slug>/", views.topic_detail, name="topic-detail"),
     ],
     "newspaper",
 )

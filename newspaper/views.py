@@ -3,11 +3,13 @@ on the models and querysets."""
 
 import datetime as dt
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Min
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from newspaper.models import Article, Issue
+from newspaper.models import Article, Issue, Topic, Union
 
 
 def home(request):
@@ -49,7 +51,7 @@ def issue_detail(request, year, month, day):
 
 def article_detail(request, pk):
     article = get_object_or_404(
-        Article.objects.select_related("page__issue").prefetch_related("credits__person"), pk=pk
+        Article.objects.select_related("page__issue").prefetch_related("credits__person", "unions", "topics"), pk=pk
     )
     siblings = list(article.page.articles.values_list("pk", flat=True))
     at = siblings.index(article.pk)
@@ -61,3 +63,45 @@ def article_detail(request, pk):
         "paragraphs": [p for p in article.body.split("\n") if p.strip()],
     }
     return render(request, "newspaper/article_detail.html", context)
+
+
+def union_list(request):
+    """The union hierarchy with article counts: national → provincial → city → county → …"""
+    unions = list(Union.objects.annotate(n=Count("articles")).order_by("name"))
+    children: dict[int | None, list[Union]] = {}
+    for union in unions:
+        children.setdefault(union.parent_id, []).append(union)
+
+    def tree(parent_id, depth=0):
+        for union in children.get(parent_id, []):
+            yield union, depth
+            yield from tree(union.pk, depth + 1)
+
+    return render(request, "newspaper/union_list.html", {"rows": list(tree(None)), "total": len(unions)})
+
+
+def _articles_over_time(request, articles, template, context):
+    """A union's or a topic's articles, newest first, with a count per year."""
+    per_year = articles.annotate(year=ExtractYear("page__issue__date")).values("year").annotate(n=Count("id"))
+    page = Paginator(
+        articles.select_related("page__issue").order_by("-page__issue__date", "page__number", "order"), 20, orphans=3
+    ).get_page(request.GET.get("page"))
+    years = sorted((row["year"], row["n"]) for row in per_year)
+    peak = max((n for _, n in years), default=1)
+    return render(request, template, {**context, "page": page, "years": years, "peak": peak})
+
+
+def union_detail(request, slug):
+    union = get_object_or_404(Union.objects.select_related("parent"), slug=slug)
+    context = {"union": union, "children": union.children.annotate(n=Count("articles"))}
+    return _articles_over_time(request, union.articles.all(), "newspaper/union_detail.html", context)
+
+
+def topic_list(request):
+    topics = Topic.objects.filter(active=True).annotate(n=Count("articles"))
+    return render(request, "newspaper/topic_list.html", {"topics": topics})
+
+
+def topic_detail(request, slug):
+    topic = get_object_or_404(Topic, slug=slug)
+    return _articles_over_time(request, topic.articles.all(), "newspaper/topic_detail.html", {"topic": topic})

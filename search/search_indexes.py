@@ -22,13 +22,20 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     page = indexes.IntegerField(model_attr="page__number")
     kind = indexes.CharField(model_attr="kind", faceted=True)
     person = indexes.MultiValueField(faceted=True)
+    union = indexes.MultiValueField(faceted=True)
+    topic = indexes.MultiValueField(faceted=True)
+    region = indexes.MultiValueField(faceted=True)
     author = indexes.MultiValueField()
 
     def get_model(self):
         return Article
 
     def index_queryset(self, using=None):
-        return self.get_model().objects.select_related("page__issue").prefetch_related("credits__person")
+        return (
+            self.get_model()
+            .objects.select_related("page__issue")
+            .prefetch_related("credits__person", "unions", "topics")
+        )
 
     def prepare_text(self, obj):
         return searchable_text(obj)
@@ -52,6 +59,15 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_person(self, obj):
         return sorted({c.person.name for c in obj.credits.all()})
+
+    def prepare_union(self, obj):
+        return sorted(u.name for u in obj.unions.all())
+
+    def prepare_topic(self, obj):
+        return sorted(t.name for t in obj.topics.all())
+
+    def prepare_region(self, obj):
+        return list(obj.regions)
 
     def prepare_author(self, obj):
         return [c.person.name for c in obj.credits.all()]

@@ -1,9 +1,38 @@
-"""Recognising unions and topics in article text (pure Python, like the parser)."""
+"""Recognising unions, topics and regions in article text (pure Python, like the parser)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from newspaper.recognise.topics import TopicRule, tag
+from newspaper.recognise.unions import Union, gazetteer, unions_mentioned
+
+__all__ = ["TopicRule", "Union", "annotate", "regions_of", "tag", "unions_mentioned"]
 
 
-def annotate(result: dict) -> dict:
-    """Add `unions_mentioned` and `topics` to each article of a parse_dump result."""
+def article_text(article: dict) -> tuple[str, str]:
+    headline = " ".join(article.get(k) or "" for k in ("column", "kicker", "title", "subtitle"))
+    body = "\n".join([article.get("body") or "", *(article.get("captions") or [])])
+    return headline, body
+
+
+def regions_of(text: str, unions: list[Union]) -> list[str]:
+    """Prefecture cities an article is about: from its unions and the places it names, most
+    mentioned first."""
+    g = gazetteer()
+    counts: Counter[str] = Counter(u.region for u in unions if u.region)
+    for full, city in g.city_of.items():
+        short = g.short(full)
+        counts[city] += text.count(short) if len(short) >= 2 else text.count(full)
+    return [city for city, n in counts.most_common() if n > 0]
+
+
+def annotate(result: dict, rules: list[TopicRule] | None = None) -> dict:
+    """Add `unions_mentioned`, `topics` and `regions` to each article of a parse_dump result."""
     for article in result["articles"]:
-        article.setdefault("unions_mentioned", [])
-        article.setdefault("topics", [])
+        headline, body = article_text(article)
+        found = unions_mentioned(f"{headline}\n{body}")
+        article["unions_mentioned"] = [written for written, _ in found]
+        article["topics"] = tag(headline, body, rules)
+        article["regions"] = regions_of(f"{headline}\n{body}", [u for _, u in found])
     return result

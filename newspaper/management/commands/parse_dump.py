@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from newspaper.management.commands._args import parse_date
 from newspaper.parser import ParseError, parse_dump
+from newspaper.recognise import annotate
 
 
 class Command(BaseCommand):
@@ -28,8 +29,19 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {exc}") from None
         result = page.to_json()
         result["file"] = path.name
-        from newspaper.recognise import annotate
-
-        annotate(result)
+        annotate(result, rules=self.topic_rules())
         indent = None if options["compact"] else 2
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=indent))
+
+    @staticmethod
+    def topic_rules():
+        """The admins' rules when the database has them; the shipped taxonomy otherwise (parse_dump
+        must work on a machine that has never migrated)."""
+        from django.db import DatabaseError
+
+        from newspaper.ingest import topic_rules
+
+        try:
+            return topic_rules() or None
+        except DatabaseError:
+            return None
