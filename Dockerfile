@@ -11,4 +11,4 @@ RUN useradd --create-home archive && mkdir -p /data && chown archive /data
 USER archive
 
 ENTRYPOINT ["docker/entrypoint.sh"]
-CMD ["sh", "-c", "gunicorn newspaper.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
+CMD ["sh", "-c", "gunicorn newspaper.wsgi:application --bind 0.0.0.0:${PORT}"]

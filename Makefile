@@ -31,7 +31,7 @@ run: migrate
 	$(BIN)/python manage.py ensure_index
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@echo "Serving on http://127.0.0.1:$(PORT)/"
-	$(BIN)/gunicorn newspaper.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+	$(BIN)/gunicorn newspaper.wsgi:application
 
 lint: install
 	$(BIN)/ruff check .

@@ -209,6 +209,36 @@ class Article(models.Model):
         roles = self.credits_by_role
         return roles["reporter"] + roles["other"] + roles["correspondent"]
 
+    def citation(self) -> str:
+        """GB/T 7714-2015 reference for a newspaper article ([N]):
+        程雪. 助力打造步行15分钟 核酸采样“服务圈”[N]. 浙江工人日报, 2022-05-19(1)."""
+        authors = self.authors
+        who = ", ".join(authors[:3]) + (", 等" if len(authors) > 3 else "")
+        issue = self.page.issue
+        title = self.display_title + (f": {self.subtitle}" if self.subtitle else "")
+        lead = f"{who}. " if who else ""
+        return f"{lead}{title}[N]. {issue.publication}, {issue.date.isoformat()}({self.page.number})."
+
+    def related(self, limit: int = 5):
+        """Articles sharing the most unions and topics with this one, nearest in time first."""
+        from django.db.models import Count, Q
+
+        unions = list(self.unions.values_list("pk", flat=True))
+        topics = list(self.topics.values_list("pk", flat=True))
+        if not unions and not topics:
+            return Article.objects.none()
+        shared = Count("unions", filter=Q(unions__in=unions), distinct=True) * 2 + Count(
+            "topics", filter=Q(topics__in=topics), distinct=True
+        )
+        return (
+            Article.objects.filter(Q(unions__in=unions) | Q(topics__in=topics))
+            .exclude(pk=self.pk)
+            .annotate(shared=shared)
+            .select_related("page__issue")
+            .order_by("-shared", "-page__issue__date")
+            .distinct()[:limit]
+        )
+
 
 class Credit(models.Model):
     """A person named by an article, in a role, in the order the byline names them."""

@@ -50,17 +50,30 @@ def issue_detail(request, year, month, day):
 
 
 def article_detail(request, pk):
+    from search.highlight import highlight
+    from search.views import neighbours
+
     article = get_object_or_404(
         Article.objects.select_related("page__issue").prefetch_related("credits__person", "unions", "topics"), pk=pk
     )
     siblings = list(article.page.articles.values_list("pk", flat=True))
     at = siblings.index(article.pk)
+    from_search = neighbours(request, article)
+    terms = from_search.get("terms", [])
     context = {
         "article": article,
         "issue": article.page.issue,
         "previous_id": siblings[at - 1] if at > 0 else None,
         "next_id": siblings[at + 1] if at + 1 < len(siblings) else None,
-        "paragraphs": [p for p in article.body.split("\n") if p.strip()],
+        "title_html": highlight(article.display_title, terms),
+        "kicker_html": highlight(article.kicker, terms),
+        "subtitle_html": highlight(article.subtitle, terms),
+        "paragraphs": [highlight(p, terms) for p in article.body.split("\n") if p.strip()],
+        "captions": [highlight(c, terms) for c in article.captions],
+        "related": article.related(),
+        "citation": article.citation(),
+        "permalink": request.build_absolute_uri(article.get_absolute_url()),
+        **from_search,
     }
     return render(request, "newspaper/article_detail.html", context)
 

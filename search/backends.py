@@ -2,7 +2,7 @@
 backend does everything else."""
 
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
-from whoosh.fields import TEXT
+from whoosh.fields import ID, TEXT
 
 from search.analyzer import CharGramAnalyzer, ChineseWordAnalyzer, gram_query
 
@@ -29,6 +29,10 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         content_field_name, schema = super().build_schema(fields)
         for field in fields.values():
             make = FIELD_TYPES.get(field.field_type)
+            if make is None and field.field_type == "string" and not field.is_multivalued and not field.document:
+                # Facet values and codes (kind, month, the *_exact twins) are matched and counted
+                # whole; haystack's default would stem and split them (2022-05 → 2022, 05).
+                make = lambda f: ID(stored=f.stored, sortable=True)  # noqa: E731
             if make:
                 schema.remove(field.index_fieldname)
                 schema.add(field.index_fieldname, make(field))

@@ -1,20 +1,140 @@
-"""Search parameters, validated; the SearchQuerySet is built here and nowhere else."""
+"""Search parameters, validated, and the SearchQuerySet built from them: the one place where
+search logic lives. Views and the API only paginate and render what `results()` returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
 
 from django import forms
+from django.core.exceptions import ValidationError
+from haystack.inputs import Raw
 from haystack.query import SQ, SearchQuerySet
 
 from newspaper.models import Article
-from search.analyzer import query_grams
+from search.query import ParsedQuery, parse
+
+FACETS = ("union", "topic", "person", "region", "kind")
+MAX_VALUES = 20
+
+
+class ValuesField(forms.Field):
+    """Several values of one facet (?union=a&union=b), combined with OR."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        values = [v.strip() for v in (value or []) if v and v.strip()]
+        if len(values) > MAX_VALUES:
+            raise ValidationError(f"最多选择 {MAX_VALUES} 项")
+        for v in values:
+            if len(v) > 100 or "'" in v:
+                raise ValidationError("无效的筛选值")
+        return list(dict.fromkeys(values))
 
 
 class ArchiveSearchForm(forms.Form):
-    q = forms.CharField(label="检索词", required=False, max_length=200)
+    SORTS = [("relevance", "相关度"), ("newest", "日期从新到旧"), ("oldest", "日期从旧到新")]
 
-    def search(self):
-        sqs = SearchQuerySet().models(Article)
-        q = self.cleaned_data.get("q", "").strip()
-        if not q:
-            return sqs.order_by("-date")
-        for grams in query_grams(q):
-            sqs = sqs.filter(SQ(grams__exact=" ".join(grams)))
+    q = forms.CharField(label="检索词", required=False, max_length=200)
+    within = ValuesField(required=False)  # 二次检索: earlier queries the results must also match
+    date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    year = forms.IntegerField(required=False, min_value=1949, max_value=2100, widget=forms.HiddenInput)
+    month = forms.RegexField(regex=r"^\d{4}-(0[1-9]|1[0-2])$", required=False, widget=forms.HiddenInput)
+    union = ValuesField(required=False)
+    topic = ValuesField(required=False)
+    person = ValuesField(required=False)
+    region = ValuesField(required=False)
+    kind = forms.MultipleChoiceField(
+        label="体裁", required=False, choices=Article.Kind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    sort = forms.ChoiceField(label="排序", required=False, choices=SORTS)
+
+    def clean(self):
+        data = super().clean()
+        start, end = self.date_range(data)
+        if start and end and start > end:
+            raise ValidationError("起始日期晚于截止日期")
+        return data
+
+    @staticmethod
+    def date_range(data) -> tuple[dt.date | None, dt.date | None]:
+        """From/to, narrowed by the year or month quick facets."""
+        start, end = data.get("date_from"), data.get("date_to")
+        if data.get("month"):
+            y, m = map(int, data["month"].split("-"))
+            first = dt.date(y, m, 1)
+            last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+            start, end = max(filter(None, (start, first))), min(filter(None, (end, last)))
+        elif data.get("year"):
+            first, last = dt.date(data["year"], 1, 1), dt.date(data["year"], 12, 31)
+            start, end = max(filter(None, (start, first))), min(filter(None, (end, last)))
+        return start, end
+
+    # -- building the search --------------------------------------------------------------
+    def parsed_query(self) -> ParsedQuery:
+        """The query, with the earlier queries of a search within results ANDed in."""
+        combined = parse(self.cleaned_data.get("q", ""))
+        for earlier in self.cleaned_data.get("within") or []:
+            other = parse(earlier)
+            combined.groups += other.groups
+            combined.excluded += other.excluded
+        return combined
+
+    def searchqueryset(self, *, facets: bool = True) -> SearchQuerySet:
+        data = self.cleaned_data
+        query = self.parsed_query()
+        sqs = SearchQuerySet().models(Article).filter(content=Raw(query.whoosh()))
+        start, end = self.date_range(data)
+        if start:
+            sqs = sqs.filter(date__gte=start)
+        if end:
+            sqs = sqs.filter(date__lte=end)
+        for name in FACETS:
+            values = data.get(name) or []
+            if values:
+                sqs = sqs.filter(content=Raw("(" + " OR ".join(f"{name}:'{v}'" for v in values) + ")"))
+        sort = data.get("sort") or ("relevance" if not query.is_empty else "newest")
+        if sort == "newest" or (sort == "relevance" and query.is_empty):
+            sqs = sqs.order_by("-date")
+        elif sort == "oldest":
+            sqs = sqs.order_by("date")
+        if facets:
+            for name in (*FACETS, "month"):
+                sqs = sqs.facet(name)
         return sqs
+
+    def results(self) -> Results:
+        sqs = self.searchqueryset()
+        counts = sqs.facet_counts().get("fields", {})
+        return Results(
+            sqs=sqs.load_all(),
+            query=self.parsed_query(),
+            facets={name: _ranked(counts.get(name)) for name in FACETS},
+            months=sorted(_ranked(counts.get("month"))),
+        )
+
+
+@dataclass
+class Results:
+    sqs: SearchQuerySet
+    query: ParsedQuery
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    months: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def years(self) -> list[tuple[int, int]]:
+        """Articles per year, from the month counts: one facet instead of a query per bar."""
+        per_year: dict[int, int] = {}
+        for month, n in self.months:
+            per_year[int(month[:4])] = per_year.get(int(month[:4]), 0) + n
+        return sorted(per_year.items())
+
+
+__all__ = ["SQ", "ArchiveSearchForm", "Results"]
+
+
+def _ranked(counts) -> list[tuple[str, int]]:
+    """Facet buckets, most frequent first; documents without a value (None) are not a bucket."""
+    return sorted(((v, n) for v, n in counts or [] if v), key=lambda vc: (-vc[1], vc[0]))

@@ -11,13 +11,11 @@ def searchable_text(article: Article) -> str:
 
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
-    text = WordsField(document=True)
+    text = WordsField(document=True, stored=False)
     grams = GramsField(stored=False)
-    headline = WordsField(boost=2.0)
     headline_grams = GramsField(stored=False)
-    title = indexes.CharField(indexed=False)
+    people_grams = GramsField(stored=False)
     date = indexes.DateField(model_attr="page__issue__date")
-    year = indexes.IntegerField()
     month = indexes.CharField(faceted=True)
     page = indexes.IntegerField(model_attr="page__number")
     kind = indexes.CharField(model_attr="kind", faceted=True)
@@ -25,7 +23,6 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     union = indexes.MultiValueField(faceted=True)
     topic = indexes.MultiValueField(faceted=True)
     region = indexes.MultiValueField(faceted=True)
-    author = indexes.MultiValueField()
 
     def get_model(self):
         return Article
@@ -43,16 +40,8 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     def prepare_grams(self, obj):
         return searchable_text(obj)
 
-    def prepare_headline(self, obj):
+    def prepare_headline_grams(self, obj):
         return " ".join(p for p in (obj.column, obj.kicker, obj.title, obj.subtitle) if p)
-
-    prepare_headline_grams = prepare_headline
-
-    def prepare_title(self, obj):
-        return obj.display_title
-
-    def prepare_year(self, obj):
-        return obj.page.issue.date.year
 
     def prepare_month(self, obj):
         return obj.page.issue.date.strftime("%Y-%m")
@@ -69,8 +58,8 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     def prepare_region(self, obj):
         return list(obj.regions)
 
-    def prepare_author(self, obj):
-        return [c.person.name for c in obj.credits.all()]
+    def prepare_people_grams(self, obj):
+        return " ; ".join(sorted({c.person.name for c in obj.credits.all()}))
 
     def get_updated_field(self):
         return "updated_at"

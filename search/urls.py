@@ -5,4 +5,7 @@ from search import views
 app_name = "search"
 urlpatterns = [
     path("search/", views.results, name="results"),
+    path("search/export.csv", views.export_csv, name="export-csv"),
+    path("api/search", views.api_search, name="api-search"),
+    path("api/articles/<int:pk>", views.api_article, name="api-article"),
 ]

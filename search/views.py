@@ -1,12 +1,248 @@
+"""Search pages, the JSON API and CSV export. Thin: the form validates and builds the search
+(search.forms); these views paginate and render."""
+
+from __future__ import annotations
+
+import csv
+import time
+
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
 
-from search.forms import ArchiveSearchForm
+from newspaper.models import Article
+from search.forms import FACETS, ArchiveSearchForm
+from search.highlight import highlight, snippet
+
+PER_PAGE = 20
+EXPORT_LIMIT = 10_000
+FACET_LIMIT = 12
 
 
+def _articles(page) -> list[Article]:
+    """The page's articles, loaded in one query (plus one per prefetched relation)."""
+    ids = [int(r.pk) for r in page.object_list]
+    by_id = Article.objects.select_related("page__issue").prefetch_related("credits__person").in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]
+
+
+FACET_LABELS = {"union": "工会", "topic": "主题", "person": "人员", "region": "地区", "kind": "体裁"}
+
+
+def _facet_links(request, name, buckets):
+    """Each bucket with a link that adds it to (or takes it off) the current filters."""
+    chosen = request.GET.getlist(name)
+    kinds = dict(Article.Kind.choices)
+    links = []
+    for value, n in buckets[:FACET_LIMIT]:
+        params = request.GET.copy()
+        params.pop("page", None)
+        values = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
+        params.setlist(name, values)
+        label = kinds.get(value, value) if name == "kind" else value
+        links.append(
+            {"value": value, "label": label, "n": n, "selected": value in chosen, "url": "?" + params.urlencode()}
+        )
+    for value in chosen:  # a chosen value with no hits left stays visible, to be taken off
+        if value not in {b[0] for b in buckets[:FACET_LIMIT]}:
+            params = request.GET.copy()
+            params.setlist(name, [v for v in chosen if v != value])
+            links.append({"value": value, "label": value, "n": 0, "selected": True, "url": "?" + params.urlencode()})
+    return {"label": FACET_LABELS[name], "links": links}
+
+
+def _histogram(results, request):
+    """Bars for the chart above the results: per month when the results span at most two
+    years, per year otherwise. Each bar links to the same search narrowed to its period."""
+    params = request.GET.copy()
+    for key in ("page", "year", "month", "date_from", "date_to"):
+        params.pop(key, None)
+    if len(results.years) <= 2 and results.months:
+        bars = [(label, n, "month", label) for label, n in results.months]
+    else:
+        bars = [(str(year), n, "year", str(year)) for year, n in results.years]
+    peak = max((n for _, n, _, _ in bars), default=1)
+    out = []
+    for label, n, key, value in bars:
+        params[key] = value
+        out.append({"label": label, "n": n, "pct": round(100 * n / peak), "url": "?" + params.urlencode()})
+    return out
+
+
+@require_GET
 def results(request):
-    form = ArchiveSearchForm(request.GET or None)
-    page = None
+    form = ArchiveSearchForm(request.GET)
+    context = {"form": form}
     if form.is_valid():
-        page = Paginator(form.search(), 20, orphans=3).get_page(request.GET.get("page"))
-    return render(request, "search/results.html", {"form": form, "page": page})
+        started = time.perf_counter()
+        found = form.results()
+        paginator = Paginator(found.sqs, PER_PAGE, orphans=3)
+        page = paginator.get_page(request.GET.get("page"))
+        articles = _articles(page)
+        terms = found.query.highlight_terms
+        base = request.GET.copy()
+        base.pop("page", None)
+        context.update(
+            page=page,
+            rows=[
+                {
+                    "article": a,
+                    "title": highlight(a.display_title, terms),
+                    "kicker": highlight(a.kicker, terms),
+                    "subtitle": highlight(a.subtitle, terms),
+                    "snippet": snippet("\n".join([a.body, *a.captions]), terms),
+                    "url": f"{a.get_absolute_url()}?{base.urlencode()}&rank={page.start_index() + i}",
+                }
+                for i, a in enumerate(articles)
+            ],
+            query=found.query,
+            terms=terms,
+            facets={name: _facet_links(request, name, found.facets[name]) for name in FACETS},
+            histogram=_histogram(found, request),
+            elapsed_ms=round((time.perf_counter() - started) * 1000),
+            querystring=base.urlencode(),
+            selected={name: form.cleaned_data.get(name) or [] for name in FACETS},
+        )
+    return render(request, "search/results.html", context, status=200 if form.is_valid() else 400)
+
+
+def _error(form) -> JsonResponse:
+    errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
+    return JsonResponse({"error": "invalid parameters", "fields": errors}, status=400)
+
+
+def _result_json(request, article: Article, terms) -> dict:
+    return {
+        "id": article.pk,
+        "url": request.build_absolute_uri(article.get_absolute_url()),
+        "title": article.display_title,
+        "kicker": article.kicker,
+        "subtitle": article.subtitle,
+        "date": article.page.issue.date.isoformat(),
+        "page": article.page.number,
+        "byline": article.byline,
+        "snippet": str(snippet("\n".join([article.body, *article.captions]), terms)),
+    }
+
+
+@require_GET
+def api_search(request):
+    form = ArchiveSearchForm(request.GET)
+    if not form.is_valid():
+        return _error(form)
+    raw_page = request.GET.get("page", "1")
+    if not raw_page.isdigit() or int(raw_page) < 1:
+        return JsonResponse({"error": "invalid parameters", "fields": {"page": ["需要正整数"]}}, status=400)
+    found = form.results()
+    paginator = Paginator(found.sqs, PER_PAGE, orphans=3)
+    if int(raw_page) > max(1, paginator.num_pages):
+        return JsonResponse({"error": "invalid parameters", "fields": {"page": ["超出范围"]}}, status=400)
+    page = paginator.page(int(raw_page))
+    facets = {name: [list(vc) for vc in found.facets[name]] for name in ("union", "topic", "person", "region", "kind")}
+    facets["year"] = [[year, n] for year, n in found.years]
+    return JsonResponse(
+        {
+            "count": paginator.count,
+            "page": page.number,
+            "num_pages": paginator.num_pages,
+            "results": [_result_json(request, a, found.query.highlight_terms) for a in _articles(page)],
+            "facets": facets,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_GET
+def api_article(request, pk):
+    article = get_object_or_404(
+        Article.objects.select_related("page__issue").prefetch_related("credits__person", "unions", "topics"), pk=pk
+    )
+    return JsonResponse(
+        {
+            "id": article.pk,
+            "url": request.build_absolute_uri(article.get_absolute_url()),
+            "date": article.page.issue.date.isoformat(),
+            "page": article.page.number,
+            "issue_number": article.page.issue.number,
+            "column": article.column,
+            "kicker": article.kicker,
+            "title": article.title,
+            "subtitle": article.subtitle,
+            "kind": article.kind,
+            "byline": article.byline,
+            "body": article.body,
+            "captions": article.captions,
+            "people": [{"name": c.person.name, "role": c.role} for c in article.credits.all()],
+            "unions": [u.name for u in article.unions.all()],
+            "topics": [t.name for t in article.topics.all()],
+            "regions": article.regions,
+            "citation": article.citation(),
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_GET
+def export_csv(request):
+    """The current result set as CSV (UTF-8 with BOM, so Excel opens Chinese correctly)."""
+    form = ArchiveSearchForm(request.GET)
+    if not form.is_valid():
+        return _error(form)
+    sqs = form.searchqueryset(facets=False)
+    ids = [int(r.pk) for r in sqs[:EXPORT_LIMIT]]
+    articles = Article.objects.select_related("page__issue").prefetch_related("unions", "topics").in_bulk(ids)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="zjgrrb-search.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["id", "date", "page", "kicker", "title", "subtitle", "byline", "unions", "topics", "url"])
+    for pk in ids:
+        a = articles.get(pk)
+        if a is None:
+            continue
+        writer.writerow(
+            [
+                a.pk,
+                a.page.issue.date.isoformat(),
+                a.page.number,
+                a.kicker,
+                a.title,
+                a.subtitle,
+                a.byline,
+                "；".join(u.name for u in a.unions.all()),
+                "；".join(t.name for t in a.topics.all()),
+                request.build_absolute_uri(a.get_absolute_url()),
+            ]
+        )
+    return response
+
+
+def neighbours(request, article: Article) -> dict:
+    """When the reader came from a search (?q=…&rank=N), the previous and next results."""
+    rank = request.GET.get("rank", "")
+    if not rank.isdigit():
+        return {}
+    form = ArchiveSearchForm(request.GET)
+    if not form.is_valid():
+        return {}
+    n = int(rank)
+    window = [int(r.pk) for r in form.searchqueryset(facets=False)[max(0, n - 2) : n + 1]]
+    if article.pk not in window:
+        return {}
+    at = window.index(article.pk)
+    params = request.GET.copy()
+
+    def link(pk, r):
+        params["rank"] = str(r)
+        return f"{reverse('newspaper:article-detail', args=[pk])}?{params.urlencode()}"
+
+    params.pop("rank")
+    back = params.copy()
+    return {
+        "previous_result": link(window[at - 1], n - 1) if at > 0 else None,
+        "next_result": link(window[at + 1], n + 1) if at + 1 < len(window) else None,
+        "back_to_results": f"{reverse('search:results')}?{back.urlencode()}",
+        "terms": form.parsed_query().highlight_terms,
+    }

@@ -1,0 +1,110 @@
+"""The query language of the search box, compiled to a Whoosh query string.
+
+    易炼红 共同富裕        both must occur (each is matched as an exact substring)
+    "工会信息工作"         an exact phrase (also “…” and 「…」)
+    宁波 OR 温州           either (also | and 或)
+    工会 -疫情             without (also －)
+    标题:工会  title:工会   in the headline only
+    作者:程雪  author:程雪  by a person named in a byline or photo credit
+
+Nothing the user types can break the compiled query: every term is reduced to the characters the
+index holds (CJK, digits, Latin letters), so operators and punctuation never reach Whoosh raw.
+A query of nothing but exclusions or punctuation is empty; an empty query lists everything.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from search.analyzer import RUN_RE, normalise
+
+FIELDS = {"标题": "headline", "title": "headline", "题名": "headline", "作者": "author", "author": "author"}
+INDEX_FIELD = {"text": "grams", "headline": "headline_grams", "author": "people_grams"}
+TOKEN_RE = re.compile(
+    r"""(?P<neg>[-－])?(?:(?P<field>标题|题名|title|作者|author)\s*[:：]\s*)?"""
+    r"""(?:"(?P<q1>[^"]*)"?|“(?P<q2>[^”]*)”?|「(?P<q3>[^」]*)」?|(?P<word>[^\s"“”「」]+))""",
+    re.I,
+)
+OR_WORDS = {"OR", "|", "或", "||"}
+# Every article: a real term (haystack's content-type field), not Whoosh's *:*, which swallows
+# whatever it is combined with.
+EVERYTHING = "django_ct:(newspaper.article)"
+
+
+@dataclass
+class Clause:
+    text: str  # the runs of the term, space-separated, normalised
+    field: str = "text"
+    negated: bool = False
+
+    def whoosh(self) -> str:
+        return f"{INDEX_FIELD[self.field]}:({self.text})"
+
+
+@dataclass
+class ParsedQuery:
+    groups: list[list[Clause]] = field(default_factory=list)  # AND of ORs
+    excluded: list[Clause] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.groups and not self.excluded
+
+    @property
+    def highlight_terms(self) -> list[str]:
+        """What to mark in titles and text: every run of every positive term."""
+        terms = {run for group in self.groups for c in group if c.field != "author" for run in c.text.split()}
+        return sorted(terms, key=len, reverse=True)
+
+    def whoosh(self) -> str:
+        """The compiled query: the matching set is exact substring matching on character grams;
+        headline and word (jieba) matches only add to the score, through ANDMAYBE."""
+        positive = " AND ".join(
+            "(" + " OR ".join(c.whoosh() for c in group) + ")" if len(group) > 1 else group[0].whoosh()
+            for group in self.groups
+        )
+        boost = " OR ".join(
+            f"headline_grams:({c.text})^4 OR text:({c.text})"
+            for group in self.groups
+            for c in group
+            if c.field == "text"
+        )
+        query = f"(({positive}) ANDMAYBE ({boost}))" if positive and boost else f"({positive})" if positive else ""
+        if self.excluded:
+            negative = " OR ".join(c.whoosh() for c in self.excluded)
+            query = f"({query or EVERYTHING} ANDNOT ({negative}))"
+        return query or EVERYTHING
+
+    def __str__(self) -> str:  # the query, normalised, as a person would type it
+        def show(c: Clause) -> str:
+            label = {"headline": "标题:", "author": "作者:"}.get(c.field, "")
+            text = f'"{c.text}"' if " " in c.text else c.text
+            return f"{'-' if c.negated else ''}{label}{text}"
+
+        parts = [" OR ".join(show(c) for c in group) for group in self.groups]
+        return " ".join(parts + [show(c) for c in self.excluded])
+
+
+def parse(raw: str) -> ParsedQuery:
+    parsed = ParsedQuery()
+    pending_or = False
+    for m in TOKEN_RE.finditer(raw or ""):
+        word = m.group("word")
+        if word is not None and word.upper() in OR_WORDS and not m.group("field") and not m.group("neg"):
+            pending_or = bool(parsed.groups)
+            continue
+        text = next((g for g in (m.group("q1"), m.group("q2"), m.group("q3"), word) if g is not None), "")
+        runs = RUN_RE.findall(normalise(text))
+        if not runs:
+            continue
+        field_name = FIELDS.get((m.group("field") or "").lower(), "text")
+        clause = Clause(" ".join(runs), field_name, negated=bool(m.group("neg")))
+        if clause.negated:
+            parsed.excluded.append(clause)
+        elif pending_or:
+            parsed.groups[-1].append(clause)
+        else:
+            parsed.groups.append([clause])
+        pending_or = False
+    return parsed
