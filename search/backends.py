@@ -38,6 +38,21 @@ class ChineseWhooshBackend(WhooshSearchBackend):
                 schema.add(field.index_fieldname, make(field))
         return content_field_name, schema
 
+    def search(self, query_string, start_offset=0, end_offset=None, **kwargs):
+        """Whoosh fetches whole pages; haystack turns a slice into page int(start/length)+1,
+        which for an unaligned slice ([20:29], the last page with orphans) is the wrong page.
+        Fetch the smallest aligned page that covers the slice, then trim it."""
+        if end_offset is None or start_offset == 0 or start_offset % (end_offset - start_offset) == 0:
+            return super().search(query_string, start_offset=start_offset, end_offset=end_offset, **kwargs)
+        length = end_offset - start_offset
+        while start_offset // length != (end_offset - 1) // length:
+            length += 1
+        first = start_offset - start_offset % length
+        found = super().search(query_string, start_offset=first, end_offset=first + length, **kwargs)
+        skip = start_offset - first
+        found["results"] = found.get("results", [])[skip : skip + end_offset - start_offset]
+        return found
+
 
 class ChineseWhooshEngine(WhooshEngine):
     backend = ChineseWhooshBackend

@@ -85,6 +85,7 @@ def results(request):
         base = request.GET.copy()
         base.pop("page", None)
         context.update(
+            searched=True,
             page=page,
             rows=[
                 {
