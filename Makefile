@@ -6,9 +6,10 @@ BIN     := $(VENV)/bin
 PORT    ?= 8000
 SAMPLES ?= tests/data/in
 PG_URL  ?= postgres://postgres@127.0.0.1:5432/test
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install migrate ingest rebuild-index lint test-sqlite test-postgres postgres bench clean
+.PHONY: run test install migrate ingest rebuild-index lint test-sqlite test-postgres postgres chromium bench clean
 
 install: $(VENV)/.installed
 
@@ -41,7 +42,12 @@ lint: install
 	elif command -v docker-compose >/dev/null; then SECRET_KEY=x docker-compose config -q; \
 	else echo "note: no docker compose here, docker-compose.yml not validated"; fi
 
-test-sqlite: install
+# Browser tests drive Debian's Chromium (never a browser download); a CJK font for screenshots.
+chromium:
+	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || \
+	  ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium fonts-wqy-microhei)
+
+test-sqlite: install chromium
 	EXPECT_DB=sqlite DATABASE_URL= $(BIN)/pytest
 
 postgres:

@@ -147,9 +147,16 @@ def iter_zip(name: str, data: bytes) -> Iterator[Source]:
 
 # -- storing ----------------------------------------------------------------------------------
 def ingest_source(
-    source: Source, *, date: dt.date | None = None, page: int | None = None, dry_run: bool = False
+    source: Source,
+    *,
+    date: dt.date | None = None,
+    page: int | None = None,
+    dry_run: bool = False,
+    index: bool = True,
 ) -> Outcome:
-    """Parse and store one dump. Never raises for bad input: the outcome says what went wrong."""
+    """Parse and store one dump. Never raises for bad input: the outcome says what went wrong.
+    With index=False the caller indexes the stored articles itself (one batch for many pages is
+    several times faster than one commit per page)."""
     if source.error:
         return Outcome(source.name, Status.FAILED, source.error)
     try:
@@ -167,6 +174,7 @@ def ingest_source(
         raw_text=text,
         label=source.name,
         dry_run=dry_run,
+        index=index,
     )
 
 
@@ -198,6 +206,7 @@ def store_page(
     label: str,
     dry_run: bool = False,
     force: bool = False,
+    index: bool = True,
 ) -> Outcome:
     from search.indexing import index_articles, signals_paused, unindex_articles
 
@@ -233,9 +242,10 @@ def store_page(
                 outcome.message = "dry run: nothing stored"
                 return outcome
             # Last step inside the transaction: if the index refuses, the page is rolled back.
-            unindex_articles(removed)
-            index_articles(articles)
-            indexed = [a.pk for a in articles]
+            if index:
+                unindex_articles(removed)
+                index_articles(articles)
+                indexed = [a.pk for a in articles]
     except Exception as exc:  # the page is rolled back; report it and let the batch go on
         log.exception("importing %s failed", label)
         if indexed:  # the commit itself failed after indexing: take the entries out again

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -17,21 +18,25 @@ def seed(name: str) -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def search_index(settings, tmp_path):
-    """Each test gets an empty index of its own, so tests never see each other's documents."""
-    settings.HAYSTACK_CONNECTIONS = {
-        "default": {"ENGINE": "search.backends.ChineseWhooshEngine", "PATH": str(tmp_path / "index")}
-    }
+def search_index():
+    """Each test starts with an empty index. haystack keeps the settings it started with and one
+    backend per thread, so the index directory is removed and this thread's backend reloaded;
+    the live server answers each request in a new thread, with a new backend."""
+    shutil.rmtree(connections["default"].get_backend().path, ignore_errors=True)
     connections.reload("default")
     yield
-    connections.reload("default")
 
 
 @pytest.fixture
 def archive(db):
     """The five sample pages, imported through the real ingestion path."""
     from newspaper.ingest import Source, ingest_source
+    from newspaper.models import Article
+    from search.indexing import index_articles
 
-    outcomes = [ingest_source(Source(p.name, p.read_bytes())) for p in SEEDS]
+    outcomes = [ingest_source(Source(p.name, p.read_bytes()), index=False) for p in SEEDS]
     assert not [o for o in outcomes if o.failed], [o.line() for o in outcomes]
+    index_articles(
+        Article.objects.select_related("page__issue").prefetch_related("credits__person", "unions", "topics")
+    )
     return outcomes

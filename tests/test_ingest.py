@@ -201,3 +201,7 @@ def test_the_sample_pages_import_through_the_command(capsys):
     call_command("ingest", *[str(p) for p in SEEDS])
     assert "5 dumps: 5 created, 0 updated, 0 unchanged, 0 failed" in capsys.readouterr().out
     assert Issue.objects.count() == 5
+
+
+def test_each_test_starts_with_an_empty_index():
+    assert SearchQuerySet().models(Article).count() == 0

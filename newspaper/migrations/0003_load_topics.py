@@ -1,25 +1,12 @@
 """Load the starting topic taxonomy (newspaper/data/topics.json); admins edit it afterwards."""
 
-import json
-from pathlib import Path
-
 from django.db import migrations
 
-TAXONOMY = Path(__file__).resolve().parent.parent / "data" / "topics.json"
+from newspaper.taxonomy import load_default_topics
 
 
 def load(apps, schema_editor):
-    Topic = apps.get_model("newspaper", "Topic")
-    for item in json.loads(TAXONOMY.read_text(encoding="utf-8"))["topics"]:
-        Topic.objects.update_or_create(
-            name=item["name"],
-            defaults={
-                "slug": item["slug"],
-                "description": item["description"],
-                "terms": item["terms"],
-                "threshold": item["threshold"],
-            },
-        )
+    load_default_topics(apps.get_model("newspaper", "Topic"))
 
 
 class Migration(migrations.Migration):

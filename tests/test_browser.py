@@ -1,0 +1,149 @@
+"""Playwright driving Debian's Chromium against a live server: what an editor does in a day.
+Screenshots of the search page and an article page are kept in test-artifacts/."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not shutil.which(CHROMIUM) and not os.environ.get("CI"),
+        reason="Debian's chromium is not installed (make test installs it)",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the fixtures make
+    # around it are synchronous and safe.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 1000})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def live_archive(transactional_db):
+    """The sample pages, committed for the live server. The flush after each live-server test
+    also empties what the migrations loaded, so the taxonomy is put back first."""
+    from newspaper.ingest import Source, ingest_source
+    from newspaper.models import Article, Topic
+    from newspaper.taxonomy import load_default_topics
+    from search.indexing import index_articles
+    from tests.conftest import SEEDS
+
+    load_default_topics(Topic)
+    for path in SEEDS:
+        assert not ingest_source(Source(path.name, path.read_bytes()), index=False).failed
+    index_articles(Article.objects.all())
+
+
+def test_an_editor_searches_a_name_and_opens_the_article(page, live_archive):
+    from playwright.sync_api import expect
+
+    page.goto("/")
+    page.get_by_label("检索全文").fill("易炼红")
+    page.get_by_label("检索全文").press("Enter")
+    expect(page.locator(".summary")).to_contain_text("共 1 篇")
+    expect(page.locator(".result mark").first).to_have_text("易炼红")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "search-page.png"), full_page=True)
+
+    page.locator(".result h2 a").first.click()
+    expect(page.locator("h1")).to_contain_text("不断开创群团工作")
+    expect(page.locator(".body mark").first).to_have_text("易炼红")
+    page.screenshot(path=str(ARTIFACTS / "article-page.png"), full_page=True)
+
+    page.get_by_role("button", name="复制引文").click()
+    expect(page.locator(".copied")).to_have_text("已复制")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == "翁浩浩. 不断开创群团工作 高质量发展新局面: 黄建发参加[N]. 浙江工人日报, 2023-01-18(1)."
+
+
+def test_a_researcher_filters_by_union_topic_and_date(page, live_archive):
+    from playwright.sync_api import expect
+
+    page.goto("/search/?q=工会")
+    total = int(re.search(r"共 (\d+) 篇", page.locator(".summary").inner_text()).group(1))
+    page.locator(".facets a", has_text="德清县总工会").click()
+    expect(page.locator(".summary")).to_contain_text("共 1 篇")
+    expect(page.locator(".result h2")).to_contain_text("经审“牵手”纪检共建清廉工会")
+    page.locator(".facets a", has_text="德清县总工会").click()  # take the filter off again
+    expect(page.locator(".summary")).to_contain_text(f"共 {total} 篇")
+
+    page.goto("/search/?q=出口")
+    page.locator(".facets a", has_text="外贸与商务").click()
+    expect(page.locator(".result")).to_have_count(2)
+    expect(page.locator(".facets a.selected")).to_contain_text("外贸与商务")
+
+    page.goto("/search/?q=工会")
+    page.get_by_text("高级检索与语法").click()
+    page.get_by_label("起始日期").fill("2022-04-01")
+    page.get_by_label("截止日期").fill("2022-04-30")
+    page.get_by_role("button", name="检索", exact=True).click()
+    dates = page.locator(".result .muted").all_inner_texts()
+    assert dates and all("2022年4月8日" in d for d in dates)
+
+
+def test_a_reader_pages_through_results_and_follows_the_histogram(page, live_archive):
+    from playwright.sync_api import expect
+
+    page.goto("/search/")
+    expect(page.locator(".pager")).to_contain_text("第 1 / 2 页")
+    first = page.locator(".result h2").all_inner_texts()
+    page.get_by_role("link", name="下一页 →").click()
+    expect(page.locator(".pager")).to_contain_text("第 2 / 2 页")
+    second = page.locator(".result h2").all_inner_texts()
+    assert len(first) == 20 and len(second) == 9 and not set(first) & set(second)
+
+    page.locator(".histogram a", has_text="2021").click()
+    expect(page.locator(".summary")).to_contain_text("共 8 篇")
+
+
+def test_the_keyboard_reaches_the_search_box_and_results(page, live_archive):
+    from playwright.sync_api import expect
+
+    page.goto("/search/?q=省总工会")
+    page.keyboard.press("Tab")  # the skip link comes first
+    expect(page.locator(".skip")).to_be_focused()
+    page.locator("#id_q").focus()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="检索", exact=True)).to_be_focused()
