@@ -55,7 +55,7 @@ def test_parallel_imports_and_searches_do_not_collide(tmp_path):
         text=True,
     )
     for proc in [*workers, searcher]:
-        out, err = proc.communicate(timeout=180)
+        _, err = proc.communicate(timeout=180)
         assert proc.returncode == 0, err
         assert "LockError" not in err and "database is locked" not in err
     check = subprocess.run(
