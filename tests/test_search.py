@@ -376,3 +376,17 @@ def test_any_slice_of_the_results_is_the_same_slice_of_the_full_list(archive):
         end = rng.randint(start + 1, len(everything))
         fresh = form.searchqueryset(facets=False)  # a new queryset: no result cache
         assert [int(r.pk) for r in fresh[start:end]] == everything[start:end], (start, end)
+
+
+@pytest.mark.django_db
+def test_rebuild_and_update_index_restore_every_article(archive):
+    from django.core.management import call_command
+    from haystack import connections
+    from haystack.query import SearchQuerySet
+
+    connections["default"].get_backend().clear()
+    assert SearchQuerySet().models(Article).count() == 0
+    call_command("update_index", verbosity=0)
+    assert SearchQuerySet().models(Article).count() == Article.objects.count()
+    call_command("rebuild_index", interactive=False, verbosity=0)
+    assert set(found("工会信息")) == containing("工会信息")
