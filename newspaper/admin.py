@@ -4,8 +4,9 @@ kind and role, and a page's articles inline under it."""
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
-from newspaper.models import Article, Credit, Issue, Page, Person, Topic, Union
+from newspaper.models import Article, Credit, Issue, Page, Person, Topic, Union, Upload, UploadedFile
 
 
 class PageInline(admin.TabularInline):
@@ -80,7 +81,7 @@ class CreditInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SimpleHistoryAdmin):
     list_display = ("display_title", "issue_date", "page_number", "kind", "byline", "char_count", "view_link")
     list_filter = ("kind", "topics", "topics_locked", "unions__level", "page__number", "page__issue__date")
     search_fields = ("title", "kicker", "subtitle", "column", "byline", "body", "credits__person__name")
@@ -179,6 +180,34 @@ class TopicAdmin(admin.ModelAdmin):
     @admin.display(description="文章数", ordering="_articles")
     def article_count(self, obj):
         return obj._articles
+
+
+class UploadedFileInline(admin.TabularInline):
+    model = UploadedFile
+    fields = ("name", "size", "status", "message", "page")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+
+@admin.register(Upload)
+class UploadAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "uploaded_by", "uploaded_at", "status", "file_count", "finished_at")
+    list_filter = ("status", "uploaded_by")
+    date_hierarchy = "uploaded_at"
+    readonly_fields = ("uploaded_by", "uploaded_at", "status", "finished_at")
+    inlines = [UploadedFileInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by").annotate(_files=Count("files"))
+
+    @admin.display(description="文件数", ordering="_files")
+    def file_count(self, obj):
+        return obj._files
+
+    def has_add_permission(self, request):
+        return False  # uploads come in through /upload/, with validation
 
 
 admin.site.site_header = "浙江工人日报 全文档案 · 管理"

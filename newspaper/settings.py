@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "haystack",
+    "huey.contrib.djhuey",
+    "simple_history",
     "newspaper",
     "search",
 ]
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -137,6 +140,26 @@ HAYSTACK_CONNECTIONS = {
 # are indexed when they commit (search.signals).
 HAYSTACK_SIGNAL_PROCESSOR = "search.signals.ArticleSignalProcessor"
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
+
+# The background worker (manage.py run_huey) imports uploads and writes the search index, so
+# the index has a single writer. Its queue lives in SQLite in DATA_DIR unless REDIS_URL is set.
+REDIS_URL = env("REDIS_URL")
+HUEY = {
+    "name": "archive",
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    "immediate": envbool("HUEY_IMMEDIATE", False),
+    "results": False,
+    **({"connection": {"url": REDIS_URL}} if REDIS_URL else {"filename": str(DATA_DIR / "queue.sqlite3")}),
+    "consumer": {"workers": 1, "worker_type": "thread"},
+}
+
+# Uploads in the browser.
+UPLOAD_MAX_FILE_MB = envint("UPLOAD_MAX_FILE_MB", 20)
+UPLOAD_MAX_REQUEST_MB = envint("UPLOAD_MAX_REQUEST_MB", 100)
+UPLOAD_MAX_FILES = envint("UPLOAD_MAX_FILES", 200)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20  # form fields other than files
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20  # larger files go to a temporary file
+LOGIN_URL = "admin:login"
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from newspaper import views
+from newspaper import upload_views, views
 
 archive = (
     [
@@ -14,6 +14,10 @@ archive = (
         path("unions/<str:slug>/", views.union_detail, name="union-detail"),
         path("topics/", views.topic_list, name="topic-list"),
         path("topics/<slug:slug>/", views.topic_detail, name="topic-detail"),
+        path("upload/", upload_views.upload, name="upload"),
+        path("uploads/", upload_views.upload_list, name="upload-list"),
+        path("uploads/<int:pk>/", upload_views.upload_detail, name="upload-detail"),
+        path("uploads/<int:pk>/status.json", upload_views.upload_status, name="upload-status"),
     ],
     "newspaper",
 )

@@ -1,12 +1,12 @@
 """Keep the index following the database: an article saved or deleted anywhere (the admin, a
-shell) is indexed once its transaction commits."""
+shell) is queued for the index writer once its transaction commits."""
 
 from django.db import transaction
 from django.db.models import signals
 from haystack.signals import BaseSignalProcessor
 
 from newspaper.models import Article, Credit
-from search.indexing import index_articles, signals_are_paused, unindex_articles
+from search.indexing import signals_are_paused
 
 
 class ArticleSignalProcessor(BaseSignalProcessor):
@@ -23,24 +23,18 @@ class ArticleSignalProcessor(BaseSignalProcessor):
         signals.post_delete.disconnect(self.credit_changed, sender=Credit)
 
     def article_saved(self, sender, instance, **kwargs):
-        if not signals_are_paused():
-            pk = instance.pk
-            transaction.on_commit(lambda: self._reindex(pk))
+        self._queue(instance.pk)
 
     def credit_changed(self, sender, instance, **kwargs):
-        if not signals_are_paused():
-            pk = instance.article_id
-            transaction.on_commit(lambda: self._reindex(pk))
+        self._queue(instance.article_id)
 
     def article_deleted(self, sender, instance, **kwargs):
-        if not signals_are_paused():
-            pk = instance.pk
-            transaction.on_commit(lambda: unindex_articles([pk]))
+        self._queue(instance.pk)
 
     @staticmethod
-    def _reindex(pk):
-        article = Article.objects.select_related("page__issue").filter(pk=pk).first()
-        if article is None:
-            unindex_articles([pk])
-        else:
-            index_articles([article])
+    def _queue(pk):
+        """The index is written by the background worker (one writer); it runs within seconds."""
+        if not signals_are_paused():
+            from newspaper.tasks import reindex_articles
+
+            transaction.on_commit(lambda: reindex_articles([pk]))

@@ -5,6 +5,7 @@ import tempfile
 
 os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="archive-test-")
 os.environ.setdefault("SECRET_KEY", "tests-only-" + "x" * 50)
+os.environ.setdefault("HUEY_IMMEDIATE", "1")  # background jobs run inline in tests
 
 from newspaper.settings import *  # noqa: F403
 

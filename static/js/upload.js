@@ -1,0 +1,38 @@
+// Drag and drop onto the file picker, and live progress of a running import.
+(() => {
+  const zone = document.getElementById("dropzone");
+  const input = document.getElementById("id_files");
+  const chosen = document.getElementById("chosen");
+  const show = () => {
+    if (chosen && input) chosen.textContent = Array.from(input.files).map((f) => f.name).join("、");
+  };
+  if (zone && input) {
+    input.addEventListener("change", show);
+    ["dragenter", "dragover"].forEach((type) =>
+      zone.addEventListener(type, (e) => { e.preventDefault(); zone.classList.add("over"); }));
+    ["dragleave", "drop"].forEach((type) =>
+      zone.addEventListener(type, (e) => { e.preventDefault(); zone.classList.remove("over"); }));
+    zone.addEventListener("drop", (e) => { input.files = e.dataTransfer.files; show(); });
+  }
+
+  const progress = document.getElementById("progress");
+  if (!progress || !progress.dataset.active) return;
+  const poll = async () => {
+    const response = await fetch(progress.dataset.statusUrl, { headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    const data = await response.json();
+    progress.max = data.total;
+    progress.value = data.done;
+    document.getElementById("progress-text").textContent = `${data.done} / ${data.total}`;
+    for (const file of data.files) {
+      const cell = document.querySelector(`#file-${file.id} .file-status`);
+      if (cell && cell.textContent.trim() !== file.label) cell.textContent = file.label;
+    }
+    if (data.status === "queued" || data.status === "running") {
+      setTimeout(poll, 1500);
+    } else {
+      window.location.reload();
+    }
+  };
+  setTimeout(poll, 1000);
+})();
