@@ -9,7 +9,7 @@ PG_URL  ?= postgres://postgres@127.0.0.1:5432/test
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install migrate ingest rebuild-index lint test-sqlite test-postgres postgres chromium bench clean
+.PHONY: run test install migrate ingest rebuild-index lint test-sqlite test-postgres postgres redis chromium bench clean
 
 install: $(VENV)/.installed
 
@@ -31,8 +31,10 @@ run: migrate
 	$(BIN)/python manage.py ingest -v0 $(SAMPLES)
 	$(BIN)/python manage.py ensure_index
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	@echo "Serving on http://127.0.0.1:$(PORT)/"
-	$(BIN)/gunicorn newspaper.wsgi:application
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (background worker for uploads and indexing started too)"
+	$(BIN)/python manage.py run_huey --workers 1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/gunicorn newspaper.wsgi:application
 
 lint: install
 	$(BIN)/ruff check .
@@ -47,14 +49,20 @@ chromium:
 	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || \
 	  ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium fonts-wqy-microhei)
 
-test-sqlite: install chromium
+test-sqlite: install chromium redis
 	EXPECT_DB=sqlite DATABASE_URL= $(BIN)/pytest
 
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@pg_isready -h 127.0.0.1 -p 5432
 
-test-postgres: install postgres
+# The production job queue (tests check the Redis path too).
+redis:
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 \
+	  --save "" --appendonly no --dir /tmp --logfile /tmp/redis-ci.log
+	@redis-cli -h 127.0.0.1 ping
+
+test-postgres: install postgres redis
 	EXPECT_DB=postgresql DATABASE_URL=$(PG_URL) $(BIN)/pytest -p no:cacheprovider
 
 test: lint test-sqlite test-postgres

@@ -118,29 +118,33 @@ def iter_zip(name: str, data: bytes) -> Iterator[Source]:
     for info in sorted(entries, key=lambda i: i.filename):
         label = f"{name}:{info.filename}"
         filename = f"{Path(name).name}:{info.filename}"
+
+        def refused(reason: str, label=label, filename=filename) -> Source:
+            return Source(label, error=reason, filename=filename)
+
         pure = PurePosixPath(info.filename.replace("\\", "/"))
         if pure.is_absolute() or ".." in pure.parts:
-            yield Source(label, error="unsafe path inside the archive")
+            yield refused("unsafe path inside the archive")
             continue
         if pure.name.startswith(".") or pure.parts[0] == "__MACOSX":
             continue
         if pure.suffix.lower() not in DUMP_SUFFIXES:
-            yield Source(label, error="not a .txt dump")
+            yield refused("not a .txt dump")
             continue
         if info.file_size > MAX_FILE_BYTES:
-            yield Source(label, error=f"too large ({info.file_size // 2**20} MB, limit {MAX_FILE_BYTES // 2**20} MB)")
+            yield refused(f"too large ({info.file_size // 2**20} MB, limit {MAX_FILE_BYTES // 2**20} MB)")
             continue
         if info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO:
-            yield Source(label, error="compression ratio too high (zip bomb?)")
+            yield refused("compression ratio too high (zip bomb?)")
             continue
         try:
             with archive.open(info) as fh:
                 content = fh.read(MAX_FILE_BYTES + 1)
         except (zipfile.BadZipFile, RuntimeError, OSError, NotImplementedError) as exc:
-            yield Source(label, error=f"cannot read the entry: {exc}")
+            yield refused(f"cannot read the entry: {exc}")
             continue
         if len(content) > MAX_FILE_BYTES:
-            yield Source(label, error="too large once uncompressed")
+            yield refused("too large once uncompressed")
             continue
         yield Source(label, content, filename=filename)
 

@@ -291,7 +291,9 @@ class Upload(models.Model):
         permissions = [("upload_dumps", "可以上传版面文本")]
 
     def __str__(self) -> str:
-        return f"上传 #{self.pk} {self.uploaded_at:%Y-%m-%d %H:%M}"
+        from django.utils import timezone
+
+        return f"上传 #{self.pk} {timezone.localtime(self.uploaded_at):%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self) -> str:
         return reverse("newspaper:upload-detail", args=[self.pk])
@@ -322,6 +324,7 @@ class UploadedFile(models.Model):
     sha256 = models.CharField("SHA-256", max_length=64)
     report = models.JSONField("校验结果", default=dict)
     date = models.DateField("补充日期", null=True, blank=True)
+    page_number = models.PositiveSmallIntegerField("补充版次", null=True, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices)
     message = models.CharField("说明", max_length=500, blank=True)
     page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="版面")

@@ -58,18 +58,23 @@ def upload_detail(request, pk):
         if batch.status != Upload.Status.VALIDATED:
             messages.info(request, "这批文件已经在导入或已导入。")
             return redirect(batch)
-        dates, bad = {}, []
-        for item in batch.files.all():
-            raw = request.POST.get(f"date-{item.pk}", "").strip()
-            if raw:
-                try:
-                    dates[item.pk] = dt.date.fromisoformat(raw)
-                except ValueError:
-                    bad.append(item.name)
+        dates, pages, bad = {}, {}, []
+        for item in batch.files.defer("data"):
+            raw_date = request.POST.get(f"date-{item.pk}", "").strip()
+            raw_page = request.POST.get(f"page-{item.pk}", "").strip()
+            try:
+                if raw_date:
+                    dates[item.pk] = dt.date.fromisoformat(raw_date)
+                if raw_page:
+                    pages[item.pk] = int(raw_page)
+                    if not 1 <= pages[item.pk] <= 64:
+                        raise ValueError
+            except ValueError:
+                bad.append(item.name)
         if bad:
-            messages.error(request, "日期格式不对（应为 2022-05-19）：" + "、".join(bad))
+            messages.error(request, "日期或版次不对（日期如 2022-05-19，版次为 1–64）：" + "、".join(bad))
             return redirect(batch)
-        uploads.confirm(batch, dates)
+        uploads.confirm(batch, dates, pages)
         messages.success(request, "已开始导入，可在本页查看进度。")
         return redirect(batch)
     files = list(batch.files.defer("data"))
@@ -81,7 +86,7 @@ def upload_detail(request, pk):
             "upload": batch,
             "files": files,
             "importable": sum(1 for f in files if f.status == UploadedFile.Status.VALID),
-            "needs_date": any(f.report.get("needs_date") for f in files),
+            "needs_date": any(f.report.get("needs_date") or f.report.get("needs_page") for f in files),
             "done": done,
             "total": total,
         },

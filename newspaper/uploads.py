@@ -58,7 +58,7 @@ def expand(incoming: list[Incoming]) -> list[Source]:
     return sources
 
 
-def check(source: Source, date: dt.date | None = None) -> tuple[str, dict, str]:
+def check(source: Source, date: dt.date | None = None, page: int | None = None) -> tuple[str, dict, str]:
     """(status, report, message) for one dump, without storing anything."""
     if source.error:
         return UploadedFile.Status.INVALID, {"errors": [source.error]}, source.error
@@ -68,10 +68,11 @@ def check(source: Source, date: dt.date | None = None) -> tuple[str, dict, str]:
         return UploadedFile.Status.INVALID, {"errors": [str(exc)]}, str(exc)
     report: dict = {"encoding": encoding, "errors": [], "warnings": []}
     try:
-        parsed = parse_text(text, date=date)
+        parsed = parse_text(text, date=date, page=page)
     except ParseError as exc:
         report["errors"].append(str(exc))
         report["needs_date"] = "date" in str(exc)
+        report["needs_page"] = report["needs_date"] and page is None  # no masthead: no page either
         return UploadedFile.Status.INVALID, report, str(exc)
     report.update(
         date=parsed.date.isoformat(),
@@ -82,6 +83,7 @@ def check(source: Source, date: dt.date | None = None) -> tuple[str, dict, str]:
     report["warnings"] = list(parsed.warnings)
     if parsed.page_number is None:
         report["errors"].append("no page number in the dump")
+        report["needs_page"] = True
         return UploadedFile.Status.INVALID, report, "no page number in the dump"
     missing = [a.title for a in parsed.articles if a.kind != "photo" and not a.byline]
     if missing:
@@ -123,15 +125,19 @@ def receive(incoming: list[Incoming], user) -> Upload:
     return upload
 
 
-def confirm(upload: Upload, dates: dict[int, dt.date]) -> None:
-    """Apply the dates the admin supplied, check those files again, and queue the import."""
+def confirm(upload: Upload, dates: dict[int, dt.date], pages: dict[int, int] | None = None) -> None:
+    """Apply the dates and page numbers the admin supplied, check those files again, and queue
+    the import."""
     from newspaper.tasks import import_upload
 
+    pages = pages or {}
     with transaction.atomic():
         for item in upload.files.select_for_update():
-            if item.pk in dates:
-                item.date = dates[item.pk]
-                item.status, item.report, item.message = check(Source(item.name, bytes(item.data)), item.date)
+            if item.pk in dates or item.pk in pages:
+                item.date = dates.get(item.pk, item.date)
+                item.page_number = pages.get(item.pk, item.page_number)
+                source = Source(item.name, bytes(item.data))
+                item.status, item.report, item.message = check(source, item.date, item.page_number)
                 item.save()
         upload.status = Upload.Status.QUEUED
         upload.save(update_fields=["status"])
@@ -146,7 +152,8 @@ def run(upload_id: int) -> Upload:
         return upload
     Upload.objects.filter(pk=upload_id).update(status=Upload.Status.RUNNING)
     for item in upload.files.filter(status=UploadedFile.Status.VALID):
-        outcome = ingest_source(Source(item.name, bytes(item.data), filename=item.name), date=item.date)
+        source = Source(item.name, bytes(item.data), filename=item.name)
+        outcome = ingest_source(source, date=item.date, page=item.page_number)
         item.status = {
             Status.CREATED: UploadedFile.Status.CREATED,
             Status.UPDATED: UploadedFile.Status.UPDATED,

@@ -63,14 +63,18 @@ def page(browser, live_server):
 @pytest.fixture
 def live_archive(transactional_db):
     """The sample pages, committed for the live server. The flush after each live-server test
-    also empties what the migrations loaded, so the taxonomy is put back first."""
+    also empties what the migrations loaded, so the taxonomy and the admin group are put back."""
+    from django.contrib.auth.models import Group, Permission
+
     from newspaper.ingest import Source, ingest_source
     from newspaper.models import Article, Topic
+    from newspaper.permissions import ensure_archive_admins
     from newspaper.taxonomy import load_default_topics
     from search.indexing import index_articles
     from tests.conftest import SEEDS
 
     load_default_topics(Topic)
+    ensure_archive_admins(Group, Permission)
     for path in SEEDS:
         assert not ingest_source(Source(path.name, path.read_bytes()), index=False).failed
     index_articles(Article.objects.all())
@@ -147,3 +151,36 @@ def test_the_keyboard_reaches_the_search_box_and_results(page, live_archive):
     page.locator("#id_q").focus()
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="检索", exact=True)).to_be_focused()
+
+
+def test_an_archive_admin_uploads_pages_in_the_browser(page, live_archive, tmp_path):
+    from django.contrib.auth.models import Group, User
+    from playwright.sync_api import expect
+
+    from newspaper.models import Page
+    from tests.conftest import seed
+
+    user = User.objects.create_user("archivist", password="a-long-password-1", is_staff=True)
+    user.groups.add(Group.objects.get(name="archive admins"))
+    before = Page.objects.count()
+    page.goto("/upload/")
+    page.get_by_label("用户名").fill("archivist")
+    page.get_by_label("密码").fill("a-long-password-1")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="上传版面文本")).to_be_visible()
+
+    moved = seed("000").decode().replace("2022年6月22日", "2019年3月1日").replace("星期三", "星期五")
+    (tmp_path / "p1.txt").write_bytes(moved.encode("gb18030"))
+    (tmp_path / "junk.txt").write_bytes(b"\x00\x01 not a page" * 20)
+    page.get_by_label("选择文件，或把文件拖到这里").set_input_files([tmp_path / "p1.txt", tmp_path / "junk.txt"])
+    expect(page.locator("#chosen")).to_contain_text("p1.txt")
+    page.get_by_role("button", name="上传并校验").click()
+
+    expect(page.locator(".report")).to_contain_text("gb18030")
+    expect(page.locator(".report")).to_contain_text("2019-03-01")
+    expect(page.locator("tr.status-invalid")).to_contain_text("binary data")
+    page.get_by_role("button", name="确认导入 1 个文件").click()
+    expect(page.locator("#upload-status")).to_have_text("已完成", timeout=30000)
+    expect(page.locator("tr.status-created")).to_contain_text("p1.txt")
+    assert Page.objects.count() == before + 1
+    page.screenshot(path=str(ARTIFACTS / "upload-report.png"), full_page=True)

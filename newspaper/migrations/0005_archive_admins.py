@@ -3,12 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GROUP = "archive admins"
-PERMISSIONS = [
-    "upload_dumps", "view_upload", "view_uploadedfile",
-    "view_article", "change_article", "view_page", "view_issue", "view_union", "change_union",
-    "view_topic", "change_topic", "view_person", "view_credit", "add_credit", "change_credit", "delete_credit",
-]
+from newspaper.permissions import ensure_archive_admins
 
 
 def create_group(apps, schema_editor):
@@ -17,10 +12,7 @@ def create_group(apps, schema_editor):
     app_config.models_module = True
     create_permissions(app_config, verbosity=0, apps=apps)
     app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=GROUP)
-    group.permissions.add(*Permission.objects.filter(content_type__app_label="newspaper", codename__in=PERMISSIONS))
+    ensure_archive_admins(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 class Migration(migrations.Migration):
