@@ -25,7 +25,14 @@ sys.path.insert(0, str(ROOT))
 import jieba  # noqa: E402
 from whoosh import fields, index, qparser  # noqa: E402
 
-from search.analyzer import RUN_RE, CharGramAnalyzer, ChineseWordAnalyzer, gram_query, normalise  # noqa: E402
+from search.analyzer import (  # noqa: E402
+    RUN_RE,
+    CharGramAnalyzer,
+    ChineseWordAnalyzer,
+    gram_query,
+    normalise,
+    substring_sample,
+)
 
 SAMPLES = sorted((ROOT / "tests" / "data" / "in").glob("*.txt"))
 NAMED = ["易炼红", "德清县总工会", "共同富裕", "工会信息", "15分钟", "省总工会", "会", "核酸采样小屋", "劳模工匠"]
@@ -55,14 +62,7 @@ def corpus(n_docs: int, rng: random.Random) -> list[str]:
 
 
 def queries(docs: list[str], n: int, rng: random.Random) -> list[str]:
-    runs = [r for d in docs[:300] for r in RUN_RE.findall(normalise(d)) if len(r) >= 8]
-    out = list(NAMED)
-    while len(out) < n:
-        run = rng.choice(runs)
-        length = rng.randint(1, 8)
-        start = rng.randint(0, len(run) - length)
-        out.append(run[start : start + length])
-    return out
+    return NAMED + substring_sample(docs[:300], n - len(NAMED), rng)
 
 
 def main() -> None:

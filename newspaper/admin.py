@@ -9,6 +9,17 @@ from simple_history.admin import SimpleHistoryAdmin
 from newspaper.models import Article, Credit, Issue, Page, Person, Topic, Union, Upload, UploadedFile
 
 
+class ArticleCountMixin:
+    """An "文章数" column, counted in the list query rather than once per row."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_articles=Count("articles", distinct=True))
+
+    @admin.display(description="文章数", ordering="_articles")
+    def article_count(self, obj):
+        return obj._articles
+
+
 class PageInline(admin.TabularInline):
     model = Page
     fields = ("number", "editor", "designer", "source_name", "encoding", "imported_at")
@@ -48,7 +59,7 @@ class ArticleInline(admin.StackedInline):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(ArticleCountMixin, admin.ModelAdmin):
     list_display = ("__str__", "issue", "number", "editor", "source_name", "encoding", "article_count", "has_warnings")
     list_filter = ("number", "encoding")
     search_fields = ("source_name", "sha256", "editor", "designer")
@@ -61,13 +72,6 @@ class PageAdmin(admin.ModelAdmin):
         ("原始文本", {"classes": ("collapse",), "fields": ("raw_text",)}),
     )
     inlines = [ArticleInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_articles=Count("articles"))
-
-    @admin.display(description="文章数", ordering="_articles")
-    def article_count(self, obj):
-        return obj._articles
 
     @admin.display(description="有提示", boolean=True)
     def has_warnings(self, obj):
@@ -130,21 +134,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ArticleCountMixin, admin.ModelAdmin):
     list_display = ("name", "article_count", "roles")
     search_fields = ("name",)
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(_articles=Count("articles", distinct=True))
-            .prefetch_related("credits")
-        )
-
-    @admin.display(description="文章数", ordering="_articles")
-    def article_count(self, obj):
-        return obj._articles
+        return super().get_queryset(request).prefetch_related("credits")
 
     @admin.display(description="角色")
     def roles(self, obj):
@@ -152,7 +147,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Union)
-class UnionAdmin(admin.ModelAdmin):
+class UnionAdmin(ArticleCountMixin, admin.ModelAdmin):
     list_display = ("name", "level", "region", "parent", "article_count")
     list_filter = ("level", "region")
     search_fields = ("name", "aliases")
@@ -160,26 +155,15 @@ class UnionAdmin(admin.ModelAdmin):
     autocomplete_fields = ("parent",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_articles=Count("articles")).select_related("parent")
-
-    @admin.display(description="文章数", ordering="_articles")
-    def article_count(self, obj):
-        return obj._articles
+        return super().get_queryset(request).select_related("parent")
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ArticleCountMixin, admin.ModelAdmin):
     list_display = ("name", "description", "threshold", "active", "article_count")
     list_editable = ("threshold", "active")
     search_fields = ("name", "description")
     prepopulated_fields = {"slug": ("name",)}
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_articles=Count("articles"))
-
-    @admin.display(description="文章数", ordering="_articles")
-    def article_count(self, obj):
-        return obj._articles
 
 
 class UploadedFileInline(admin.TabularInline):

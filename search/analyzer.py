@@ -41,6 +41,19 @@ def gram_terms(text: str) -> list[tuple[str, int]]:
     return out
 
 
+def substring_sample(texts, n: int, rng, min_run: int = 8) -> list[str]:
+    """n substrings of 1–8 characters of the texts, inside runs of searchable characters (so
+    many cross word boundaries): queries for measuring recall against exact substring matching."""
+    runs = [run for text in texts for run in RUN_RE.findall(normalise(text)) if len(run) >= min_run]
+    out = []
+    while len(out) < n:
+        run = rng.choice(runs)
+        length = rng.randint(1, 8)
+        start = rng.randint(0, len(run) - length)
+        out.append(run[start : start + length])
+    return out
+
+
 def query_grams(text: str) -> list[list[str]]:
     """A query string as gram sequences, one per run: 工会信息 → [[工会, 会信, 信息]]. A run of
     one character stays a single gram, matched as a prefix."""
@@ -48,83 +61,41 @@ def query_grams(text: str) -> list[list[str]]:
     return [[r] if len(r) == 1 else [r[i : i + 2] for i in range(len(r) - 1)] for r in runs]
 
 
-def _whole(t: Token, value: str, positions: bool, chars: bool, start_pos: int, start_char: int) -> Token:
-    """Whoosh asks for the value untokenized for wildcards and prefixes (tokenize=False)."""
-    t.text = t.original = normalise(value)
-    t.boost, t.stopped = 1.0, False
-    if positions:
-        t.pos = start_pos
-    if chars:
-        t.startchar, t.endchar = start_char, start_char + len(value)
-    return t
+class _TermTokenizer(Tokenizer):
+    """Whoosh's tokenizer protocol in one place; subclasses say which (text, start, end) terms a
+    value has. Positions count the terms, so phrase queries follow them."""
 
+    def terms(self, value: str, mode: str):
+        raise NotImplementedError
 
-class CharGramTokenizer(Tokenizer):
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):  # fmt: skip
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            yield _whole(t, value, positions, chars, start_pos, start_char)
-            return
-        terms = gram_terms(value)
-        if mode == "query":  # a quoted phrase: its bigrams only, so they can follow each other
-            terms = [(g, o) for g, o in terms if len(g) == 2] or terms
-        for pos, (gram, offset) in enumerate(terms):
-            t.text = t.original = gram
-            t.boost = 1.0
-            t.stopped = False
+        # Whoosh asks for the value whole for wildcards and prefixes (tokenize=False).
+        terms = self.terms(value, mode) if tokenize else [(normalise(value), 0, len(value))]
+        for pos, (text, start, end) in enumerate(terms):
+            t.text = t.original = text
+            t.boost, t.stopped = 1.0, False
             if positions:
                 t.pos = start_pos + pos
             if chars:
-                t.startchar = start_char + offset
-                t.endchar = start_char + offset + len(gram)
-            yield t
-
-
-class JiebaTokenizer(Tokenizer):
-    """jieba words (search mode adds the short words inside long ones: 德清县总工会 → 德清县, 总工会)."""
-
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            yield _whole(t, value, positions, chars, start_pos, start_char)
-            return
-        pos = start_pos
-        for word, start, end in jieba.tokenize(normalise(value), mode="search"):
-            if not RUN_RE.fullmatch(word):
-                continue
-            t.text = t.original = word
-            t.boost = 1.0
-            t.stopped = False
-            if positions:
-                t.pos = pos
-                pos += 1
-            if chars:
                 t.startchar, t.endchar = start_char + start, start_char + end
             yield t
+
+
+class CharGramTokenizer(_TermTokenizer):
+    def terms(self, value, mode):
+        terms = gram_terms(value)
+        if mode == "query":  # a quoted phrase: its bigrams only, so they can follow each other
+            terms = [(g, o) for g, o in terms if len(g) == 2] or terms
+        return [(gram, offset, offset + len(gram)) for gram, offset in terms]
+
+
+class JiebaTokenizer(_TermTokenizer):
+    """jieba words (search mode adds the short words inside long ones: 德清县总工会 → 德清县, 总工会)."""
+
+    def terms(self, value, mode):
+        return [(w, s, e) for w, s, e in jieba.tokenize(normalise(value), mode="search") if RUN_RE.fullmatch(w)]
 
 
 def CharGramAnalyzer():  # noqa: N802 (Whoosh names analyzers like classes)

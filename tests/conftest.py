@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import os
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -40,3 +43,26 @@ def archive(db):
         Article.objects.select_related("page__issue").prefetch_related("credits__person", "unions", "topics")
     )
     return outcomes
+
+
+def zip_of(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def embedded_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment for a subprocess running the embedded default (SQLite and the SQLite job
+    queue in data_dir), as make run does."""
+    return {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "newspaper.settings",
+        "DATA_DIR": str(data_dir),
+        "DATABASE_URL": "",
+        "REDIS_URL": "",
+        "HUEY_IMMEDIATE": "0",
+        "SECRET_KEY": "x" * 50,
+        **extra,
+    }

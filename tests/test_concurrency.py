@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, embedded_env
 
 ROOT = Path(__file__).parent.parent
 
@@ -27,13 +27,7 @@ while time.time() < deadline:
 
 @pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="runs on its own SQLite")
 def test_parallel_imports_and_searches_do_not_collide(tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "newspaper.settings",
-        "DATA_DIR": str(tmp_path),
-        "DATABASE_URL": "",
-        "SECRET_KEY": "x" * 50,
-    }
+    env = embedded_env(tmp_path)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120)
     workers = [
         subprocess.Popen(

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pytest
 from django.core.management import CommandError, call_command
 from haystack.query import SearchQuerySet
@@ -12,7 +9,7 @@ from haystack.query import SearchQuerySet
 from newspaper import ingest
 from newspaper.ingest import Source, Status, ingest_source, iter_sources
 from newspaper.models import Article, Credit, Issue, Page, Person
-from tests.conftest import SEEDS, seed
+from tests.conftest import SEEDS, seed, zip_of
 
 pytestmark = pytest.mark.django_db
 
@@ -148,14 +145,6 @@ def test_it_needs_a_date_for_a_dump_without_one_and_takes_it_from_the_option(tmp
     call_command("ingest", str(dump), "--date", "2022-05-19", "--page", "3")
     page = Page.objects.get()
     assert (page.issue.date.isoformat(), page.number) == ("2022-05-19", 3)
-
-
-def zip_of(entries: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def test_it_imports_the_dumps_inside_a_zip(tmp_path):

@@ -11,7 +11,7 @@ import pytest
 from django.http import QueryDict
 
 from newspaper.models import Article
-from search.analyzer import RUN_RE, normalise
+from search.analyzer import normalise, substring_sample
 from search.forms import ArchiveSearchForm
 from search.highlight import highlight, snippet
 from search.query import parse
@@ -47,18 +47,8 @@ def containing(query: str) -> set[int]:
 
 
 def sample_queries(n: int, seed: int = 7) -> list[str]:
-    """Substrings of 1–8 characters of the archive's own text, inside runs of searchable
-    characters, so many cross word boundaries (工会信息 in 全省工会信息工作)."""
-    rng = random.Random(seed)
-    runs = [run for a in Article.objects.order_by("pk") for run in RUN_RE.findall(normalise(searchable_text(a)))]
-    runs = [r for r in runs if len(r) >= 8]
-    out = []
-    while len(out) < n:
-        run = rng.choice(runs)
-        length = rng.randint(1, 8)
-        start = rng.randint(0, len(run) - length)
-        out.append(run[start : start + length])
-    return out
+    texts = [searchable_text(a) for a in Article.objects.order_by("pk")]
+    return substring_sample(texts, n, random.Random(seed))
 
 
 @pytest.mark.django_db

@@ -3,16 +3,13 @@ confirmation, the limits, and the history of corrected articles."""
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from haystack.query import SearchQuerySet
 
 from newspaper.models import Article, Page, Upload, UploadedFile
-from tests.conftest import seed
+from tests.conftest import seed, zip_of
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +31,6 @@ def archivist(client):
 
 def txt(name: str, data: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="text/plain")
-
-
-def zip_of(entries: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def upload(client, *files) -> Upload:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, embedded_env
 
 ROOT = Path(__file__).parent.parent
 PREPARE = """
@@ -69,15 +69,7 @@ def wait_for(predicate, seconds: float) -> bool:
 
 @pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="runs on its own SQLite")
 def test_a_killed_worker_finishes_the_import_after_restart(tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "newspaper.settings",
-        "DATA_DIR": str(tmp_path),
-        "DATABASE_URL": "",
-        "REDIS_URL": "",
-        "HUEY_IMMEDIATE": "0",
-        "SECRET_KEY": "x" * 50,
-    }
+    env = embedded_env(tmp_path)
     db = tmp_path / "archive.sqlite3"
 
     def manage(*args, **kw):
