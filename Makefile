@@ -67,5 +67,8 @@ test-postgres: install postgres redis
 
 test: lint test-sqlite test-postgres
 
+bench: install  ## make bench SIZE=10000 — import and search benchmark (bench/run.py)
+	$(BIN)/python bench/run.py --size $(or $(SIZE),1000) --queries $(or $(QUERIES),50)
+
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -85,7 +85,7 @@ class ArchiveSearchForm(forms.Form):
     def searchqueryset(self, *, facets: bool = True) -> SearchQuerySet:
         data = self.cleaned_data
         query = self.parsed_query()
-        sqs = SearchQuerySet().models(Article).filter(content=Raw(query.whoosh()))
+        sqs = SearchQuerySet().filter(content=Raw(query.whoosh()))  # only articles are indexed
         start, end = self.date_range(data)
         if start:
             sqs = sqs.filter(date__gte=start)

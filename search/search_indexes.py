@@ -5,8 +5,12 @@ from search.fields import GramsField, WordsField
 
 
 def searchable_text(article: Article) -> str:
-    """Everything a reader can find an article by: headline, body, captions."""
-    parts = [article.column, article.kicker, article.title, article.subtitle, article.body, *article.captions]
+    """Everything a reader can find an article by: headline, byline (a name search finds what
+    the person wrote), body, captions."""
+    parts = [
+        article.column, article.kicker, article.title, article.subtitle, article.byline, article.body,
+        *article.captions,
+    ]  # fmt: skip
     return "\n".join(p for p in parts if p)
 
 

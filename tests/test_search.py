@@ -380,3 +380,9 @@ def test_rebuild_and_update_index_restore_every_article(archive):
     assert SearchQuerySet().models(Article).count() == Article.objects.count()
     call_command("rebuild_index", interactive=False, verbosity=0)
     assert set(found("工会信息")) == containing("工会信息")
+
+
+@pytest.mark.django_db
+def test_a_name_search_finds_the_articles_the_person_wrote(archive):
+    written = set(Article.objects.filter(credits__person__name="阮向民").values_list("pk", flat=True))
+    assert written and written <= set(found("阮向民"))

@@ -1,0 +1,273 @@
+"""Archive-scale benchmark: import throughput and search latency, through the product's own code.
+
+    make bench SIZE=10000          # or: .venv/bin/python bench/run.py --size 10000
+
+Generates SIZE articles of pages in the dump format (bench/generate.py), imports them through
+the real ingestion path (one transaction and one index commit per page), then measures, warm,
+for each query class: the matching step alone (count and first page of ids, as the paginator
+asks), the search page's server time (the view, with facets, histogram and page 1 or 50), and a
+brute-force substring scan over the same articles held in memory. Prints a table and writes
+bench/results/latest.json. Everything runs in a throw-away DATA_DIR (SQLite unless --database-url).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CLASSES = ["rare_name", "common_term", "two_terms", "exact_phrase", "term_date_range", "filter_only"]
+
+
+class Clock:
+    """Accumulates the time spent inside wrapped functions."""
+
+    def __init__(self):
+        self.seconds = defaultdict(float)
+
+    def wrap(self, name, func):
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                self.seconds[name] += time.perf_counter() - started
+
+        return timed
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"p50_ms": round(statistics.median(ordered) * 1000, 1), "p95_ms": round(p95 * 1000, 1)}
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def import_corpus(paths, clock: Clock) -> dict:
+    from tqdm import tqdm
+
+    import newspaper.ingest as ingest
+    import search.indexing as indexing
+    from newspaper.models import Article
+    from search.analyzer import CharGramTokenizer, JiebaTokenizer
+
+    ingest.parse_text = clock.wrap("parse", ingest.parse_text)
+    indexing.index_articles = clock.wrap("index", indexing.index_articles)
+    for cls in (CharGramTokenizer, JiebaTokenizer):
+        cls.terms = clock.wrap("tokenise", cls.terms)
+    started = time.perf_counter()
+    failed = 0
+    for path in tqdm(paths, unit="page", file=sys.stderr):
+        outcome = ingest.ingest_source(ingest.read_file(path))
+        failed += outcome.failed
+    seconds = time.perf_counter() - started
+    articles = Article.objects.count()
+    split = {
+        "parse_s": round(clock.seconds["parse"], 1),
+        "tokenise_s": round(clock.seconds["tokenise"], 1),
+        "index_write_s": round(clock.seconds["index"] - clock.seconds["tokenise"], 1),
+        "database_s": round(seconds - clock.seconds["parse"] - clock.seconds["index"], 1),
+    }
+    return {
+        "articles": articles,
+        "pages": len(paths),
+        "failed": failed,
+        "seconds": round(seconds, 1),
+        "articles_per_s": round(articles / seconds, 1),
+        "split": split,
+    }
+
+
+def query_sets(rng: random.Random, n: int) -> dict[str, list[dict]]:
+    from django.db.models import Count
+
+    from newspaper.models import Article, Person, Union
+    from search.analyzer import substring_sample
+    from search.search_indexes import searchable_text
+
+    people = list(Person.objects.annotate(n=Count("articles")).order_by("n").values_list("name", flat=True)[:200])
+    unions = list(Union.objects.values_list("name", flat=True))
+    sample = [searchable_text(a) for a in Article.objects.order_by("?")[:200]]
+    phrases = [s for s in substring_sample(sample, 4 * n, rng) if len(s) >= 4]
+    words = [s for s in substring_sample(sample, 8 * n, rng) if len(s) == 2]
+    dates = list(Article.objects.values_list("page__issue__date", flat=True).distinct())
+    lo, hi = min(dates), max(dates)
+
+    def date_range():
+        start = lo + (hi - lo) * rng.random() * 0.8
+        return {"date_from": start.isoformat(), "date_to": (start + (hi - lo) / 8).isoformat()}
+
+    return {
+        "rare_name": [{"q": rng.choice(people)} for _ in range(n)],
+        "common_term": [{"q": "工会"} for _ in range(n)],
+        "two_terms": [{"q": f"{rng.choice(words)} {rng.choice(words)}"} for _ in range(n)],
+        "exact_phrase": [{"q": f'"{rng.choice(phrases)}"'} for _ in range(n)],
+        "term_date_range": [{"q": "工会", **date_range()} for _ in range(n)],
+        "filter_only": [{"union": rng.choice(unions)} for _ in range(n)],
+    }
+
+
+def bruteforce(params: dict, corpus: list[tuple]) -> int:
+    """The same question answered by scanning every article's text in memory."""
+    from search.analyzer import RUN_RE, normalise
+    from search.query import parse
+
+    query = parse(params.get("q", ""))
+    needles = [run for group in query.groups for c in group for run in RUN_RE.findall(c.text)] if query.groups else []
+    lo, hi = params.get("date_from", ""), params.get("date_to", "9999")
+    union = params.get("union")
+    hits = 0
+    for text, date, unions in corpus:
+        if lo and not lo <= date <= hi:
+            continue
+        if union and union not in unions:
+            continue
+        if all(normalise(n) in text for n in needles):
+            hits += 1
+    return hits
+
+
+def measure_search(queries: dict[str, list[dict]]) -> tuple[dict, dict, dict]:
+    from django.http import QueryDict
+    from django.test import Client
+
+    from newspaper.models import Article
+    from search.analyzer import normalise
+    from search.forms import ArchiveSearchForm
+    from search.search_indexes import searchable_text
+
+    client = Client()
+    corpus = [
+        (normalise(searchable_text(a)), a.page.issue.date.isoformat(), {u.name for u in a.unions.all()})
+        for a in Article.objects.select_related("page__issue").prefetch_related("unions")
+    ]
+    matching, page_time, brute = {}, {}, {}
+    for name, params_list in queries.items():
+        samples = {"match": [], "page1": [], "page50": [], "brute": []}
+        for params in [params_list[0], *params_list]:  # the first one warms up and is not counted
+            qd = QueryDict(mutable=True)
+            qd.update(params)
+            started = time.perf_counter()
+            form = ArchiveSearchForm(qd)
+            assert form.is_valid(), form.errors
+            sqs = form.searchqueryset(facets=False)
+            [r.pk for r in sqs[:20]]  # the page the paginator shows; haystack learns the count from it
+            count = sqs.count()
+            match_s = time.perf_counter() - started
+            started = time.perf_counter()
+            response = client.get("/search/", params)
+            page1_s = time.perf_counter() - started
+            assert response.status_code == 200, response.status_code
+            started = time.perf_counter()
+            client.get("/search/", {**params, "page": 50})
+            page50_s = time.perf_counter() - started
+            started = time.perf_counter()
+            brute_count = bruteforce(params, corpus)
+            brute_s = time.perf_counter() - started
+            if params is not params_list[0] or len(params_list) == 1:
+                samples["match"].append(match_s)
+                samples["page1"].append(page1_s)
+                samples["page50"].append(page50_s)
+                samples["brute"].append(brute_s)
+            if name in ("common_term", "term_date_range", "filter_only") and brute_count != count:
+                print(f"  note: {name} {params}: index {count}, scan {brute_count}", file=sys.stderr)
+        matching[name] = percentiles(samples["match"])
+        page_time[name] = {"page1": percentiles(samples["page1"]), "page50": percentiles(samples["page50"])}
+        brute[name] = percentiles(samples["brute"])
+    return matching, page_time, brute
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--size", type=int, default=1000, help="articles to generate and import")
+    ap.add_argument("--queries", type=int, default=50, help="queries per class")
+    ap.add_argument("--database-url", default="", help="default: SQLite in the throw-away DATA_DIR")
+    ap.add_argument("--keep", action="store_true", help="keep the DATA_DIR")
+    args = ap.parse_args()
+
+    data_dir = Path(tempfile.mkdtemp(prefix="archive-bench-"))
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="newspaper.settings", DATA_DIR=str(data_dir), DATABASE_URL=args.database_url,
+        HUEY_IMMEDIATE="1", ALLOWED_HOSTS="testserver", SECRET_KEY="bench-" + "x" * 50, DEBUG="0",
+    )  # fmt: skip
+    import django
+
+    django.setup()
+    import jieba
+    from django.core.management import call_command
+
+    from bench.generate import generate
+
+    jieba.initialize()
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # the page renders as in production
+    paths = generate(data_dir / "corpus", args.size)
+    clock = Clock()
+    imported = import_corpus(paths, clock)
+    index_dir = data_dir / "whoosh_index"
+    imported["index_bytes"] = sum(f.stat().st_size for f in index_dir.iterdir())
+    imported["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    matching, page_time, brute = measure_search(query_sets(random.Random(7), args.queries))
+
+    import django as dj
+    import whoosh
+
+    result = {
+        "size": imported["articles"],
+        "import": imported,
+        "search": page_time,
+        "matching": matching,
+        "bruteforce": brute,
+        "web_rss_mb": rss_mb(),
+        "versions": {"python": sys.version.split()[0], "django": dj.get_version(), "whoosh": whoosh.versionstring()},
+        "database": "postgresql" if args.database_url.startswith("postgres") else "sqlite",
+    }
+    out = ROOT / "bench" / "results" / "latest.json"
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2))
+
+    print(
+        f"\nImport: {imported['articles']} articles in {imported['pages']} pages, {imported['seconds']} s = "
+        f"{imported['articles_per_s']} articles/s; split {imported['split']}"
+    )
+    print(
+        f"Index {imported['index_bytes'] / 2**20:.1f} MB on disk; peak RSS {imported['peak_rss_mb']} MB; "
+        f"process RSS after searches {result['web_rss_mb']} MB"
+    )
+    columns = [("match p50", 10), ("p95", 8), ("page1 p50", 11), ("p95", 8), ("page50 p95", 12), ("scan p50", 10)]
+    head = f"{'class':<18}" + "".join(f"{label:>{width}}" for label, width in columns) + f"{'ratio':>7}"
+    print("\n" + head)
+    for name in CLASSES:
+        m, p, b = matching[name], page_time[name], brute[name]
+        ratio = b["p50_ms"] / m["p50_ms"] if m["p50_ms"] else 0
+        print(
+            f"{name:<18}{m['p50_ms']:>10}{m['p95_ms']:>8}{p['page1']['p50_ms']:>11}{p['page1']['p95_ms']:>8}"
+            f"{p['page50']['p95_ms']:>12}{b['p50_ms']:>10}{ratio:>7.2f}"
+        )
+    print(f"\n(ms; ratio = scan p50 / match p50; JSON in {out.relative_to(ROOT)})")
+    if args.keep:
+        print(f"kept {data_dir}")
+    else:
+        import shutil
+
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
