@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from newspaper.models import Article, Credit, Issue, Page, Person, Topic, Union
 from newspaper.parser import ParsedPage, ParseError, parse_text
@@ -336,8 +337,6 @@ def store_unions(text: str) -> list[Union]:
 
 
 def _union_row(ref) -> Union:
-    from django.utils.text import slugify
-
     union = Union.objects.filter(name=ref.canonical).first()
     if union:
         return union

@@ -10,6 +10,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from newspaper.models import Article, Issue, Topic, Union
+from search.highlight import highlight
+from search.views import neighbours
 
 
 def home(request):
@@ -50,9 +52,6 @@ def issue_detail(request, year, month, day):
 
 
 def article_detail(request, pk):
-    from search.highlight import highlight
-    from search.views import neighbours
-
     article = get_object_or_404(
         Article.objects.select_related("page__issue").prefetch_related("credits__person", "unions", "topics"), pk=pk
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.exceptions import ValidationError
 from haystack.inputs import Raw
-from haystack.query import SQ, SearchQuerySet
+from haystack.query import SearchQuerySet
 
 from newspaper.models import Article
 from search.query import ParsedQuery, parse
@@ -130,9 +130,6 @@ class Results:
         for month, n in self.months:
             per_year[int(month[:4])] = per_year.get(int(month[:4]), 0) + n
         return sorted(per_year.items())
-
-
-__all__ = ["SQ", "ArchiveSearchForm", "Results"]
 
 
 def _ranked(counts) -> list[tuple[str, int]]:

@@ -8,7 +8,6 @@ import threading
 from collections.abc import Iterable
 
 from haystack import connections
-from haystack.utils import get_identifier
 
 from newspaper.models import Article
 
@@ -31,10 +30,6 @@ def unindex_articles(ids: Iterable[int]) -> None:
     _, backend = _index_and_backend()
     for pk in ids:
         backend.remove(f"newspaper.article.{pk}")
-
-
-def identifier(article: Article) -> str:
-    return get_identifier(article)
 
 
 @contextlib.contextmanager

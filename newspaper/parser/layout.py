@@ -15,7 +15,7 @@ What the OCR keeps of the layout, and what each rule reads from it:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .bylines import People, match_byline, split_credit
 from .headlines import assign_roles, looks_like_column
@@ -53,13 +53,6 @@ def headline_like(text: str) -> bool:
     if re.search(r"[，,、：:]$", flat):
         return False
     return not re.search(r"[！？!?…]$", flat) or len(flat) <= 24
-
-
-@dataclass
-class _Block:
-    """What stands above a byline: ('H' headline | 'C' caption | 'P' pull-quote, unit index)."""
-
-    items: list[tuple[str, int]] = field(default_factory=list)
 
 
 def _pre_kind(unit: Unit, below: list[str]) -> str | None:
