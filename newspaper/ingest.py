@@ -277,10 +277,15 @@ def topic_rules() -> list[TopicRule]:
     return [TopicRule(t.name, t.terms, t.threshold) for t in Topic.objects.filter(active=True)]
 
 
+def topic_rows() -> dict[str, Topic]:
+    """Topics by name, loaded once per batch rather than once per article."""
+    return {t.name: t for t in Topic.objects.filter(active=True)}
+
+
 def _store_articles(page: Page, parsed: ParsedPage) -> tuple[list[Article], list[int]]:
     """Write the page's articles, reusing the rows already in their slots."""
     existing = {a.order: a for a in page.articles.all()}
-    rules = topic_rules()
+    rules, topics = topic_rules(), topic_rows()
     stored = []
     for order, item in enumerate(parsed.articles, start=1):
         article = existing.pop(order, None) or Article(page=page, order=order)
@@ -301,7 +306,7 @@ def _store_articles(page: Page, parsed: ParsedPage) -> tuple[list[Article], list
         _store_people(article, item.people)
         article.unions.set(unions)
         if not article.topics_locked:
-            retag(article, rules, headline=headline, body=body)
+            retag(article, rules, topics, headline=headline, body=body)
         stored.append(article)
     removed = [a.pk for a in existing.values()]
     Article.objects.filter(pk__in=removed).delete()
@@ -355,10 +360,15 @@ def _union_row(ref) -> Union:
     )
 
 
-def retag(article: Article, rules: list[TopicRule], *, headline: str | None = None, body: str | None = None) -> None:
+def retag(
+    article: Article,
+    rules: list[TopicRule],
+    topics: dict[str, Topic],
+    *,
+    headline: str | None = None,
+    body: str | None = None,
+) -> None:
     """Apply the topic rules to one article (callers skip locked ones)."""
     if headline is None:
-        headline = " ".join(p for p in (article.column, article.kicker, article.title, article.subtitle) if p)
-        body = "\n".join([article.body, *article.captions])
-    names = tag(headline, body or "", rules)
-    article.topics.set(Topic.objects.filter(name__in=names))
+        headline, body = article.full_headline, "\n".join([article.body, *article.captions])
+    article.topics.set([topics[name] for name in tag(headline, body or "", rules) if name in topics])

@@ -198,6 +198,12 @@ class Article(models.Model):
         return " ".join(p for p in (self.kicker, self.title, self.subtitle) if p)
 
     @property
+    def full_headline(self) -> str:
+        """Everything in the headline block, column logo included: what topic rules and the
+        headline search read."""
+        return " ".join(p for p in (self.column, self.kicker, self.title, self.subtitle) if p)
+
+    @property
     def date(self):
         return self.page.issue.date
 
@@ -300,7 +306,11 @@ class Upload(models.Model):
 
     @property
     def progress(self) -> tuple[int, int]:
-        files = list(self.files.defer("data"))
+        return self.progress_of(self.files.defer("data"))
+
+    @staticmethod
+    def progress_of(files) -> tuple[int, int]:
+        """(finished, importable) among files already loaded."""
         todo = [f for f in files if f.importable]
         return sum(1 for f in todo if f.finished), len(todo)
 

@@ -78,7 +78,7 @@ def upload_detail(request, pk):
         messages.success(request, "已开始导入，可在本页查看进度。")
         return redirect(batch)
     files = list(batch.files.defer("data"))
-    done, total = batch.progress
+    done, total = Upload.progress_of(files)
     return render(
         request,
         "newspaper/upload_detail.html",
@@ -96,7 +96,8 @@ def upload_detail(request, pk):
 @archive_admin
 def upload_status(request, pk):
     batch = get_object_or_404(Upload, pk=pk)
-    done, total = batch.progress
+    files = list(batch.files.defer("data"))
+    done, total = Upload.progress_of(files)
     return JsonResponse(
         {
             "status": batch.status,
@@ -104,7 +105,7 @@ def upload_status(request, pk):
             "total": total,
             "files": [
                 {"id": f.pk, "name": f.name, "status": f.status, "label": f.get_status_display(), "message": f.message}
-                for f in batch.files.defer("data")
+                for f in files
             ],
         },
         json_dumps_params={"ensure_ascii": False},

@@ -45,7 +45,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return searchable_text(obj)
 
     def prepare_headline_grams(self, obj):
-        return " ".join(p for p in (obj.column, obj.kicker, obj.title, obj.subtitle) if p)
+        return obj.full_headline
 
     def prepare_month(self, obj):
         return obj.page.issue.date.strftime("%Y-%m")

@@ -116,6 +116,7 @@ class Mention:
 class _Gazetteer:
     city_of: dict[str, str]  # full place name → its prefecture city
     full_of: dict[str, str]  # short name (德清) → full name (德清县)
+    longest_first: tuple[str, ...] = ()  # full names, longest first, for prefix matching
 
     @staticmethod
     def short(name: str) -> str:
@@ -136,7 +137,7 @@ def gazetteer() -> _Gazetteer:
         for place in places:
             city_of[place] = city
     full_of = {_Gazetteer.short(name): name for name in city_of}
-    return _Gazetteer(city_of, full_of)
+    return _Gazetteer(city_of, full_of, tuple(sorted(city_of, key=len, reverse=True)))
 
 
 def _alt(names) -> str:
@@ -190,7 +191,7 @@ def _patterns():
 def _region_prefix(name: str) -> tuple[str, str | None]:
     """Split a leading place name off `name`: 德清县康乾 → (康乾, 德清县)."""
     g = gazetteer()
-    for full in sorted(g.city_of, key=len, reverse=True):
+    for full in g.longest_first:
         for form in (full, _Gazetteer.short(full)):
             if name.startswith(form) and len(name) > len(form) + 1:
                 return name[len(form) :], full
@@ -227,7 +228,7 @@ def _enterprise(m: re.Match) -> Union | None:
 
 def _city_in(text: str) -> str | None:
     g = gazetteer()
-    for full in sorted(g.city_of, key=len, reverse=True):
+    for full in g.longest_first:
         if text.startswith(full) or text.startswith(_Gazetteer.short(full)):
             return g.city_of[full]
     return None

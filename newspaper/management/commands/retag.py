@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from tqdm import tqdm
 
-from newspaper.ingest import retag, topic_rules
+from newspaper.ingest import retag, topic_rows, topic_rules
 from newspaper.models import Article
 from search.indexing import index_articles, signals_paused
 
@@ -13,7 +13,7 @@ class Command(BaseCommand):
     help = "Apply the topic rules again to every article whose topics are not locked, and update the index."
 
     def handle(self, *args, **options):
-        rules = topic_rules()
+        rules, topics = topic_rules(), topic_rows()
         ids = list(Article.objects.filter(topics_locked=False).values_list("pk", flat=True))
         bar = tqdm(total=len(ids), unit="article", disable=options["verbosity"] == 0, file=self.stderr)
         for start in range(0, len(ids), BATCH):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
             with transaction.atomic(), signals_paused():
                 articles = list(chunk)
                 for article in articles:
-                    retag(article, rules)
+                    retag(article, rules, topics)
                 index_articles(articles)
             bar.update(len(articles))
         bar.close()
