@@ -167,7 +167,10 @@ class Article(models.Model):
     regions = models.JSONField("地区", default=list, blank=True)
     # Every version of the text, with who changed it and when: OCR corrections can be reviewed
     # and undone in the admin ("历史").
-    history = HistoricalRecords(m2m_fields=[topics], excluded_fields=["char_count", "updated_at"])
+    # Kept at module level too, so ingestion can write one version per stored article itself.
+    global ARTICLE_HISTORY
+    ARTICLE_HISTORY = HistoricalRecords(m2m_fields=[topics], excluded_fields=["char_count", "updated_at"])
+    history = ARTICLE_HISTORY
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from newspaper.ingest import Source, Status, ingest_source, iter_zip
-from newspaper.models import Page, Upload, UploadedFile
+from newspaper.ingest import BatchIndexer, Source, Status, ingest_source, iter_zip
+from newspaper.models import Article, Page, Upload, UploadedFile
 from newspaper.parser import ParseError, parse_text
 from newspaper.parser.decoding import decode
 
@@ -146,22 +146,30 @@ def confirm(upload: Upload, dates: dict[int, dt.date], pages: dict[int, int] | N
 
 def run(upload_id: int) -> Upload:
     """Import every file of the upload not imported yet. Each page is its own transaction, so a
-    job interrupted half-way (a worker killed) resumes where it stopped, without duplicates."""
+    job interrupted half-way (a worker killed) resumes where it stopped, without duplicates; the
+    index is written in batches (BatchIndexer), and a resumed job first indexes again what the
+    interrupted one stored."""
     upload = Upload.objects.get(pk=upload_id)
     if upload.status in (Upload.Status.DONE, Upload.Status.VALIDATED):
         return upload
+    resumed = upload.status == Upload.Status.RUNNING
     Upload.objects.filter(pk=upload_id).update(status=Upload.Status.RUNNING)
-    for item in upload.files.filter(status=UploadedFile.Status.VALID):
-        source = Source(item.name, bytes(item.data), filename=item.name)
-        outcome = ingest_source(source, date=item.date, page=item.page_number)
-        item.status = {
-            Status.CREATED: UploadedFile.Status.CREATED,
-            Status.UPDATED: UploadedFile.Status.UPDATED,
-            Status.UNCHANGED: UploadedFile.Status.UNCHANGED,
-        }.get(outcome.status, UploadedFile.Status.FAILED)
-        item.message = (outcome.message or outcome.line())[:500]
-        item.page = outcome.page if outcome.page and outcome.page.pk else None
-        item.save(update_fields=["status", "message", "page"])
+    with BatchIndexer() as batch:
+        if resumed:
+            done = upload.files.filter(status__in=[UploadedFile.Status.CREATED, UploadedFile.Status.UPDATED])
+            batch.add_ids(list(Article.objects.filter(page__in=done.values("page")).values_list("pk", flat=True)))
+        for item in upload.files.filter(status=UploadedFile.Status.VALID):
+            source = Source(item.name, bytes(item.data), filename=item.name)
+            outcome = ingest_source(source, date=item.date, page=item.page_number, index=False)
+            batch.add(outcome)
+            item.status = {
+                Status.CREATED: UploadedFile.Status.CREATED,
+                Status.UPDATED: UploadedFile.Status.UPDATED,
+                Status.UNCHANGED: UploadedFile.Status.UNCHANGED,
+            }.get(outcome.status, UploadedFile.Status.FAILED)
+            item.message = (outcome.message or outcome.line())[:500]
+            item.page = outcome.page if outcome.page and outcome.page.pk else None
+            item.save(update_fields=["status", "message", "page"])
     failed = upload.files.filter(status=UploadedFile.Status.FAILED).exists()
     Upload.objects.filter(pk=upload_id).update(
         status=Upload.Status.FAILED if failed else Upload.Status.DONE, finished_at=timezone.now()

@@ -105,16 +105,16 @@ def test_it_rolls_back_the_whole_page_when_indexing_fails(monkeypatch):
 
 
 def test_it_rolls_back_a_page_that_fails_half_way(monkeypatch):
-    real = ingest._store_people
+    real = ingest.store_unions
     calls = []
 
-    def fail_on_third_article(article, people):
-        calls.append(article)
+    def fail_on_third_article(*args):
+        calls.append(args)
         if len(calls) == 3:
             raise RuntimeError("boom")
-        real(article, people)
+        return real(*args)
 
-    monkeypatch.setattr(ingest, "_store_people", fail_on_third_article)
+    monkeypatch.setattr(ingest, "store_unions", fail_on_third_article)
     outcome = ingest_source(Source("002.txt", seed("002")))
     assert outcome.failed and "boom" in outcome.message
     assert Article.objects.count() == 0

@@ -3,7 +3,7 @@ from collections import Counter
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from newspaper.ingest import Status, ingest_source, iter_sources
+from newspaper.ingest import BatchIndexer, Status, ingest_source, iter_sources
 from newspaper.management.commands._args import parse_date
 
 
@@ -22,19 +22,29 @@ class Command(BaseCommand):
             raise CommandError("no dumps found in " + " ".join(options["paths"]))
         counts: Counter[str] = Counter()
         bar = tqdm(sources, unit="page", disable=len(sources) < 5 or options["verbosity"] == 0, file=self.stderr)
-        for source in bar:
-            outcome = ingest_source(source, date=options["date"], page=options["page"], dry_run=options["dry_run"])
-            counts[outcome.status] += 1
-            if outcome.failed:
-                bar.write(self.style.ERROR(outcome.line()), file=self.stderr, end="")
-            elif options["verbosity"] >= 1:
-                bar.write(outcome.line(), file=self.stdout, end="")
-                for warning in outcome.warnings if options["verbosity"] >= 2 else []:
-                    bar.write(f"  warning: {warning}", file=self.stdout, end="")
+        with BatchIndexer() as batch:
+            for source in bar:
+                outcome = ingest_source(
+                    source, date=options["date"], page=options["page"], dry_run=options["dry_run"], index=False
+                )
+                batch.add(outcome)
+                counts[outcome.status] += 1
+                if outcome.failed:
+                    bar.write(self.style.ERROR(outcome.line()), file=self.stderr, end="")
+                elif options["verbosity"] >= 1:
+                    bar.write(outcome.line(), file=self.stdout, end="")
+                    for warning in outcome.warnings if options["verbosity"] >= 2 else []:
+                        bar.write(f"  warning: {warning}", file=self.stdout, end="")
         summary = ", ".join(
             f"{counts[s]} {s}" for s in (Status.CREATED, Status.UPDATED, Status.UNCHANGED, Status.FAILED)
         )
         prefix = "dry run, nothing stored: " if options["dry_run"] else ""
         self.stdout.write(f"{prefix}{len(sources)} dumps: {summary}")
+        if batch.failed:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"{batch.failed} articles are stored but not yet searchable: queued for the index worker"
+                )
+            )
         if counts[Status.FAILED]:
             raise CommandError(f"{counts[Status.FAILED]} of {len(sources)} dumps failed")
