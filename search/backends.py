@@ -1,15 +1,46 @@
-"""The Whoosh backend with Chinese analysis swapped in. Only the schema changes; haystack's
-backend does everything else."""
+"""The Whoosh backend with Chinese analysis swapped in, written in large parallel batches, and
+searched through one long-lived searcher whose facets come from cached columns.
+
+- Schema: our field types (search.fields) replace haystack's text fields; facet fields are
+  indexed once (no `_exact` twins) and nothing but the ids is stored, since results are loaded
+  from the database anyway.
+- Writing: a batch of more than PARALLEL_MIN articles goes through Whoosh's multiprocess writer
+  (tokenising and posting on both cores, one new segment per process); small batches (an edit,
+  one page) take the ordinary writer.
+- Searching: see search.engine.
+"""
+
+from __future__ import annotations
+
+import logging
 
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
-from whoosh.fields import ID, TEXT
+from haystack.constants import ID as ID_FIELD
+from haystack.exceptions import SkipDocument
+from whoosh.fields import DATETIME, ID, KEYWORD, TEXT
+from whoosh.system import pack_uint
 
-from search.analyzer import CharGramAnalyzer, ChineseWordAnalyzer, gram_query
+from search import engine
+from search.analyzer import gram_positions, gram_query, words
+
+log = logging.getLogger(__name__)
+
+PARALLEL_MIN = 200  # below this, starting the worker processes costs more than it saves
+PROCS = 2
+
+
+class IndexWriteError(Exception):
+    pass
 
 
 class GRAMS(TEXT):
-    """Character grams that parse their own queries: a term becomes the phrase of its bigrams
-    (a single character, a prefix), which is exact substring matching."""
+    """Character grams with positions, which parse their own queries: a term becomes the phrase
+    of its bigrams (a single character, a prefix), which is exact substring matching."""
+
+    def index(self, value, **kwargs):
+        encode, boost = self.format.encode, self.format.field_boost
+        for gram, positions in gram_positions(value).items():
+            yield gram.encode(), len(positions), len(positions) * boost, encode(positions)
 
     def self_parsing(self):
         return True
@@ -18,40 +49,107 @@ class GRAMS(TEXT):
         return gram_query(fieldname, qstring, boost)
 
 
-FIELD_TYPES = {
-    "zh_words": lambda f: TEXT(analyzer=ChineseWordAnalyzer(), stored=f.stored, field_boost=f.boost, phrase=False),
-    "zh_grams": lambda f: GRAMS(analyzer=CharGramAnalyzer(), stored=f.stored, field_boost=f.boost, phrase=True),
-}
+class WORDS(TEXT):
+    """jieba words, counted in one pass."""
+
+    def index(self, value, **kwargs):
+        counts: dict[str, int] = {}
+        for w in words(value):
+            counts[w] = counts.get(w, 0) + 1
+        boost = self.format.field_boost
+        for w, n in counts.items():
+            yield w.encode(), n, n * boost, pack_uint(n)  # what Whoosh's Frequency format stores
+
+
+def _field_type(field):
+    if field.field_type == "zh_words":
+        from search.analyzer import ChineseWordAnalyzer
+
+        return WORDS(analyzer=ChineseWordAnalyzer(), field_boost=field.boost, phrase=False)
+    if field.field_type == "zh_grams":
+        from search.analyzer import CharGramAnalyzer
+
+        return GRAMS(analyzer=CharGramAnalyzer(), field_boost=field.boost, phrase=True)
+    if field.is_multivalued:
+        # Counted as facets and matched whole; never scored, so no field lengths to keep.
+        return KEYWORD(commas=True, scorable=False)
+    if field.field_type == "string":
+        # Facet values and codes (kind, month) are matched and counted whole; haystack's
+        # default would stem and split them (2022-05 → 2022, 05).
+        return ID(sortable=True)
+    if field.field_type in ("date", "datetime"):
+        return DATETIME(sortable=True)
+    return None
 
 
 class ChineseWhooshBackend(WhooshSearchBackend):
     def build_schema(self, fields):
         content_field_name, schema = super().build_schema(fields)
         for field in fields.values():
-            make = FIELD_TYPES.get(field.field_type)
-            if make is None and field.field_type == "string" and not field.is_multivalued and not field.document:
-                # Facet values and codes (kind, month, the *_exact twins) are matched and counted
-                # whole; haystack's default would stem and split them (2022-05 → 2022, 05).
-                make = lambda f: ID(stored=f.stored, sortable=True)  # noqa: E731
-            if make:
+            made = _field_type(field)
+            if made is not None:
                 schema.remove(field.index_fieldname)
-                schema.add(field.index_fieldname, make(field))
+                schema.add(field.index_fieldname, made)
         return content_field_name, schema
 
-    def search(self, query_string, start_offset=0, end_offset=None, **kwargs):
-        """Whoosh fetches whole pages; haystack turns a slice into page int(start/length)+1,
-        which for an unaligned slice ([20:29], the last page with orphans) is the wrong page.
-        Fetch the smallest aligned page that covers the slice, then trim it."""
-        if end_offset is None or start_offset == 0 or start_offset % (end_offset - start_offset) == 0:
-            return super().search(query_string, start_offset=start_offset, end_offset=end_offset, **kwargs)
-        length = end_offset - start_offset
-        while start_offset // length != (end_offset - 1) // length:
-            length += 1
-        first = start_offset - start_offset % length
-        found = super().search(query_string, start_offset=first, end_offset=first + length, **kwargs)
-        skip = start_offset - first
-        found["results"] = found.get("results", [])[skip : skip + end_offset - start_offset]
-        return found
+    def update(self, index, iterable, commit=True):
+        objs = list(iterable)
+        if len(objs) < PARALLEL_MIN:
+            return super().update(index, objs, commit=commit)
+        if not self.setup_complete:
+            self.setup()
+        self.index = self.index.refresh()
+        # Waits for the lock like AsyncWriter would, but in this thread: a batch import must
+        # know its entries are written before it reports them done.
+        writer = self.index.writer(procs=PROCS, multisegment=True, limitmb=128, batchsize=100, timeout=600)
+        expected = set()
+        try:
+            for obj in objs:
+                try:
+                    doc = index.full_prepare(obj)
+                except SkipDocument:
+                    continue
+                if not all(task.is_alive() for task in writer.tasks):
+                    raise IndexWriteError("an index writer process died")  # its queue would block
+                doc = {key: self._from_python(value) for key, value in doc.items() if key != "boost"}
+                writer.update_document(**doc)
+                expected.add(doc[ID_FIELD])
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        engine.forget()
+        self._check_written(expected)
+
+    def _check_written(self, expected: set[str]) -> None:
+        """Whoosh's multiprocess commit drops the segment of a worker process that failed
+        without saying so; make sure every document is there."""
+        self.index = self.index.refresh()
+        with self.index.reader() as reader:
+            missing = [i for i in expected if (ID_FIELD, i) not in reader]
+        if missing:
+            raise IndexWriteError(f"{len(missing)} of {len(expected)} documents were not written to the index")
+
+    def remove(self, obj_or_string, commit=True):
+        super().remove(obj_or_string, commit=commit)
+        engine.forget()
+
+    def clear(self, models=None, commit=True):
+        super().clear(models=models, commit=commit)
+        engine.forget()
+
+    def search(self, query_string, sort_by=None, start_offset=0, end_offset=None, facets=None, **kwargs):
+        if not self.setup_complete:
+            self.setup()
+        return engine.search(
+            self,
+            query_string,
+            sort_by=sort_by,
+            start_offset=start_offset,
+            end_offset=end_offset,
+            facets=facets,
+            result_class=kwargs.get("result_class"),
+        )
 
 
 class ChineseWhooshEngine(WhooshEngine):

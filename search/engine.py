@@ -1,0 +1,320 @@
+"""How the backend answers a search: one long-lived searcher per thread, the matched documents as
+a numpy array, and facets, the month histogram, date filters and date order computed from
+columns cached per index segment.
+
+haystack's Whoosh backend opens a new searcher for every search, scores every match even when the
+page is sorted by date, and counts each facet by un-inverting its field on every query (most of
+a search page's time). Here:
+
+- terms (a two-character word, a facet value) are read from their posting lists a block at a
+  time into numpy, and AND / OR / NOT / date ranges are numpy set operations; phrases and prefixes
+  are left to Whoosh's matcher (see bench/RESULTS.md for what that costs);
+- facet values and dates per document are read once per segment and cached: a segment never
+  changes, a commit adds or replaces segments, and only new ones are read. A facet count is then
+  one bincount over the matched documents;
+- a date order is an argsort of the matched documents' dates; only relevance order asks Whoosh to
+  score, and only as deep as the page asked for;
+- the last searches are remembered under the index generation they ran on (the search page asks
+  haystack twice: facet counts and the page of results), so a page matches once and never sees an
+  older index's results.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from haystack.constants import DJANGO_CT, DJANGO_ID
+from haystack.models import SearchResult
+from haystack.utils.app_loading import haystack_get_model
+from whoosh import query as wq
+from whoosh.reading import MultiReader
+
+REMEMBERED = 16  # searches kept per process; each holds 4 bytes per matched article
+DATE_FIELD = "date"
+EMPTY = np.empty(0, np.int64)
+
+_local = threading.local()
+_lock = threading.Lock()
+_segment_columns: dict[tuple[str, str], tuple[np.ndarray, np.ndarray, list[str]]] = {}
+_index_columns: dict[tuple, object] = {}
+_remembered: OrderedDict[tuple, Match] = OrderedDict()
+
+
+@dataclass
+class Match:
+    docnums: np.ndarray  # sorted, unique
+    ranked: list[tuple[float, int]] = field(default_factory=list)  # (score, docnum), best first
+
+
+def forget() -> None:
+    """Drop the remembered searches (after this process wrote the index, their generation key
+    already keeps them from being served; this frees the memory). The benchmark calls it to
+    measure every search cold."""
+    with _lock:
+        _remembered.clear()
+
+
+def searcher(backend):
+    """This thread's searcher, opened again when a commit happened (a cheap check of the table of
+    contents)."""
+    current = getattr(_local, "searcher", None)
+    if current is None or _local.owner is not backend:
+        backend.index = backend.index.refresh()
+        current = backend.index.searcher()
+        _local.owner = backend
+    elif not current.up_to_date():
+        # Not Searcher.refresh(): it reuses the reader of a segment that only gained deletions,
+        # so deleted articles would still be found.
+        current.close()
+        current = backend.index.refresh().searcher()
+    _local.searcher = current
+    return current
+
+
+def _segments(s) -> list[tuple[object, int]]:
+    reader = s.reader()
+    if isinstance(reader, MultiReader):
+        return list(zip(reader.readers, reader.doc_offsets, strict=True))
+    return [(reader, 0)]
+
+
+def generation(s) -> tuple:
+    return tuple((r.segment().segment_id(), r.segment().deleted_count()) for r, _ in _segments(s))
+
+
+# -- columns ------------------------------------------------------------------------------------
+def _uninvert(reader, fieldname: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(docnums, value numbers, values) of one segment's field: a document with three unions
+    appears three times."""
+    key = (reader.segment().segment_id(), fieldname)
+    cached = _segment_columns.get(key)
+    if cached is None:
+        docs, codes, values = [], [], []
+        if fieldname in reader.schema:
+            for text in reader.lexicon(fieldname):
+                ids = _term_ids(reader, fieldname, text, deletions=False)
+                docs.append(ids)
+                codes.append(np.full(len(ids), len(values), np.int32))
+                values.append(text.decode("utf-8"))
+        cached = (
+            np.concatenate(docs) if docs else EMPTY,
+            np.concatenate(codes) if codes else np.empty(0, np.int32),
+            values,
+        )
+        _segment_columns[key] = cached
+    return cached
+
+
+def facet_column(s, fieldname: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The whole index's (docnums, value numbers, values) for a field, from the segments' columns."""
+    key = (generation(s), "facet", fieldname)
+    found = _index_columns.get(key)
+    if found is None:
+        numbering: dict[str, int] = {}
+        docs, codes = [], []
+        for reader, offset in _segments(s):
+            seg_docs, seg_codes, seg_values = _uninvert(reader, fieldname)
+            remap = np.array([numbering.setdefault(v, len(numbering)) for v in seg_values] or [0], np.int32)
+            docs.append(seg_docs + offset)
+            codes.append(remap[seg_codes] if len(seg_codes) else seg_codes)
+        found = (np.concatenate(docs), np.concatenate(codes), list(numbering))
+        _remember_column(key, found)
+    return found
+
+
+def date_column(s) -> np.ndarray:
+    """Every document's date as Whoosh stores it (a sortable integer), by docnum."""
+    key = (generation(s), "date")
+    found = _index_columns.get(key)
+    if found is None:
+        parts = []
+        for reader, _ in _segments(s):
+            seg_key = (reader.segment().segment_id(), DATE_FIELD)
+            if seg_key not in _segment_columns:
+                column = reader.column_reader(DATE_FIELD, translate=False)
+                _segment_columns[seg_key] = np.fromiter(column, np.int64, count=reader.doc_count_all())
+            parts.append(_segment_columns[seg_key])
+        found = np.concatenate(parts) if parts else EMPTY
+        _remember_column(key, found)
+    return found
+
+
+def _remember_column(key, value) -> None:
+    with _lock:
+        for old in [k for k in _index_columns if k[0] != key[0]]:
+            del _index_columns[old]  # columns of an older generation
+        _index_columns[key] = value
+
+
+def count_facets(s, docnums: np.ndarray, names: list[str]) -> dict[str, list[tuple[str, int]]]:
+    mask = np.zeros(s.doc_count_all(), bool)
+    mask[docnums] = True
+    out = {}
+    for name in names:
+        docs, codes, values = facet_column(s, name)
+        counts = np.bincount(codes[mask[docs]], minlength=len(values))
+        found = [(values[i], int(counts[i])) for i in np.flatnonzero(counts)]
+        out[name] = sorted(found, key=lambda vc: (-vc[1], vc[0]))
+    return out
+
+
+# -- matching -----------------------------------------------------------------------------------
+def _term_ids(reader, fieldname: str, text: bytes, *, deletions: bool = True) -> np.ndarray:
+    """A segment's documents holding a term, read a posting block at a time. Relies on the
+    block layout of Whoosh's W3 codec (the version is pinned); any other matcher is iterated."""
+    if (fieldname, text) not in reader:
+        return EMPTY
+    m = reader.postings(fieldname, text)
+    leaf = getattr(m, "child", m)  # a segment with deletions wraps the leaf in a filter
+    if not hasattr(leaf, "_read_ids"):
+        return np.fromiter(m.all_ids(), np.int64)
+    blocks = []
+    while leaf.is_active():
+        leaf._read_ids()
+        blocks.append(np.asarray(leaf._ids, np.int64))
+        leaf._next_block()
+    ids = np.concatenate(blocks) if blocks else EMPTY
+    if deletions and reader.has_deletions():
+        ids = ids[~np.isin(ids, _deleted_in(reader))]
+    return ids
+
+
+def _date_range(s, q) -> np.ndarray:
+    dates = date_column(s)
+    keep = np.ones(len(dates), bool)
+    if q.start is not None:
+        keep &= dates > q.start if q.startexcl else dates >= q.start
+    if q.end is not None:
+        keep &= dates < q.end if q.endexcl else dates <= q.end
+    alive = np.flatnonzero(keep)
+    return alive if not s.reader().has_deletions() else np.setdiff1d(alive, _deleted(s), assume_unique=True)
+
+
+def _deleted_in(reader) -> np.ndarray:
+    """A segment's deleted docnums (kept by the per-document reader of Whoosh's codec)."""
+    perdoc = getattr(reader, "_perdoc", None)
+    if perdoc is not None and hasattr(perdoc, "deleted_docs"):
+        return np.fromiter(perdoc.deleted_docs(), np.int64)
+    return np.array([d for d in range(reader.doc_count_all()) if reader.is_deleted(d)], np.int64)
+
+
+def _deleted(s) -> np.ndarray:
+    parts = [_deleted_in(r) + off for r, off in _segments(s) if r.has_deletions()]
+    return np.concatenate(parts) if parts else EMPTY
+
+
+def ids(s, q) -> np.ndarray:
+    """The sorted docnums a query matches."""
+    if isinstance(q, wq.Term):
+        parts = [_term_ids(r, q.fieldname, _term_bytes(s, q)) + off for r, off in _segments(s)]
+        return np.concatenate(parts) if parts else EMPTY
+    if isinstance(q, wq.AndMaybe):  # the optional side only scores
+        return ids(s, q.a)
+    if isinstance(q, wq.AndNot):
+        return np.setdiff1d(ids(s, q.a), ids(s, q.b), assume_unique=True)
+    if isinstance(q, wq.And):
+        result = None
+        for sub in sorted(q.subqueries, key=lambda sub: isinstance(sub, wq.NumericRange)):
+            found = ids(s, sub)
+            result = found if result is None else np.intersect1d(result, found, assume_unique=True)
+            if not len(result):
+                break
+        return EMPTY if result is None else result
+    if isinstance(q, wq.Or):
+        parts = [ids(s, sub) for sub in q.subqueries]
+        return np.unique(np.concatenate(parts)) if parts else EMPTY
+    if isinstance(q, wq.NumericRange) and q.fieldname == DATE_FIELD:
+        return _date_range(s, q)
+    if q is wq.NullQuery:
+        return EMPTY
+    return np.fromiter(s.docs_for_query(q), np.int64)  # phrases, prefixes: Whoosh's matcher
+
+
+def _term_bytes(s, q) -> bytes:
+    return q.text if isinstance(q.text, bytes) else s.schema[q.fieldname].to_bytes(q.text)
+
+
+def match(s, q, query_string: str) -> Match:
+    key = (generation(s), query_string)
+    with _lock:
+        found = _remembered.get(key)
+        if found is not None:
+            _remembered.move_to_end(key)
+            return found
+    found = Match(ids(s, q))
+    with _lock:
+        _remembered[key] = found
+        while len(_remembered) > REMEMBERED:
+            _remembered.popitem(last=False)
+    return found
+
+
+# -- the backend's search -----------------------------------------------------------------------
+def search(backend, query_string, *, sort_by=None, start_offset=0, end_offset=None, facets=None, result_class=None):
+    empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
+    if not query_string:
+        return empty
+    s = searcher(backend)
+    q = backend.parser.parse(query_string) if s.doc_count() else None
+    if q is None:
+        return empty
+    found = match(s, q, query_string)
+    hits = len(found.docnums)
+    end = hits if end_offset is None else min(end_offset, hits)
+    out = {
+        "results": Page(s, _page(s, q, found, sort_by, start_offset, end), result_class or SearchResult),
+        "hits": hits,
+        "spelling_suggestion": None,
+    }
+    if facets:
+        out["facets"] = {"fields": count_facets(s, found.docnums, list(facets)), "dates": {}, "queries": {}}
+    return out
+
+
+class Page(Sequence):
+    """Search results made when read: haystack asks for facet counts with an open-ended slice
+    and never looks at the results, which would otherwise all be loaded."""
+
+    def __init__(self, s, ranked: Callable[[], list[tuple[float, int]]], result_class):
+        self._s, self._ranked, self._result_class, self._made = s, ranked, result_class, None
+
+    def _results(self) -> list:
+        if self._made is None:
+            self._made = []
+            for score, docnum in self._ranked():
+                stored = self._s.stored_fields(int(docnum))
+                app_label, model_name = stored[DJANGO_CT].split(".")
+                if haystack_get_model(app_label, model_name) is not None:
+                    self._made.append(self._result_class(app_label, model_name, stored[DJANGO_ID], score))
+        return self._made
+
+    def __getitem__(self, i):
+        return self._results()[i]
+
+    def __len__(self):
+        return len(self._results())
+
+
+def _page(s, q, found: Match, sort_by, start: int, end: int) -> Callable[[], list[tuple[float, int]]]:
+    """The (score, docnum) of results start..end, computed when first asked for."""
+    return lambda: _ranked(s, q, found, sort_by, start, end)
+
+
+def _ranked(s, q, found: Match, sort_by, start: int, end: int) -> list[tuple[float, int]]:
+    if start >= end:
+        return []
+    if sort_by:
+        (order,) = sort_by  # the archive sorts by one field: the date
+        if order.lstrip("-") != DATE_FIELD:
+            raise ValueError(f"cannot sort by {order}")
+        dates = date_column(s)[found.docnums]
+        keys = -dates if order.startswith("-") else dates
+        chosen = found.docnums[np.lexsort((found.docnums, keys))[start:end]]
+        return [(0.0, int(d)) for d in chosen]
+    if len(found.ranked) < end:
+        found.ranked = [(score, docnum) for score, docnum in s.search(q, limit=end).top_n]
+    return found.ranked[start:end]
