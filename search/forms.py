@@ -109,7 +109,7 @@ class ArchiveSearchForm(forms.Form):
         sqs = self.searchqueryset()
         counts = sqs.facet_counts().get("fields", {})
         return Results(
-            sqs=sqs.load_all(),
+            sqs=sqs,  # the views load the page's articles themselves, in one query
             query=self.parsed_query(),
             facets={name: _ranked(counts.get(name)) for name in FACETS},
             months=sorted(_ranked(counts.get("month"))),

@@ -10,13 +10,20 @@ from django.utils.safestring import SafeString, mark_safe
 
 from search.analyzer import normalise
 
+_CHARS: dict[str, str] = {}  # each character normalised once per process (a few thousand)
+
 
 def _normalised_with_map(text: str) -> tuple[str, list[int]]:
     out, where = [], []
     for i, ch in enumerate(text):
-        n = normalise(ch)
+        n = _CHARS.get(ch)
+        if n is None:
+            n = _CHARS[ch] = normalise(ch)
         out.append(n)
-        where.extend([i] * len(n))
+        if len(n) == 1:
+            where.append(i)
+        else:
+            where.extend([i] * len(n))
     return "".join(out), where
 
 
