@@ -14,6 +14,7 @@ import io
 import logging
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -187,7 +188,9 @@ def ingest_source(
 class BatchIndexer:
     """Writes the articles of many stored pages to the index in large batches: one commit per
     BATCH articles, written by Whoosh on both cores, instead of one small commit per page (at
-    1,000 articles: 5.8 articles/s per page, over 100 in batches; bench/RESULTS.md).
+    1,000 articles: 5.8 articles/s per page, over 100 in batches; bench/RESULTS.md). A batch is
+    written in a background thread while the next pages are stored, and the thread only hands
+    documents to Whoosh's writer processes: the database is read here, before handing over.
 
     Each page is still stored whole or not at all. Its index entries follow within the batch;
     if writing a batch fails, its articles are queued for the index worker (durably, in the job
@@ -206,12 +209,18 @@ class BatchIndexer:
         self.removed: list[int] = []
         self.indexed = 0
         self.failed = 0
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index-writer")
+        self._writing: tuple[Future, list[int], list[int]] | None = None
 
     def __enter__(self) -> BatchIndexer:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.flush()
+        try:
+            self.flush()
+            self._wait()
+        finally:
+            self._thread.shutdown()
 
     def add(self, outcome: Outcome) -> None:
         self.add_ids(outcome.stored_ids, outcome.removed_ids)
@@ -223,27 +232,40 @@ class BatchIndexer:
             self.flush()
 
     def flush(self) -> None:
-        from search.indexing import index_articles, unindex_articles
-
+        """Start writing what is pending (after the batch being written, if any)."""
         ids, removed = self.pending, self.removed
         self.pending, self.removed = [], []
         if not ids and not removed:
             return
+        articles = list(
+            Article.objects.filter(pk__in=ids)
+            .select_related("page__issue")
+            .prefetch_related("credits__person", "unions", "topics")
+        )
+        self._wait()  # Whoosh has one writer at a time
+        self._writing = (self._thread.submit(_write_index, articles, removed), ids, removed)
+
+    def _wait(self) -> None:
+        if self._writing is None:
+            return
+        future, ids, removed = self._writing
+        self._writing = None
         try:
-            unindex_articles(removed)
-            articles = list(
-                Article.objects.filter(pk__in=ids)
-                .select_related("page__issue")
-                .prefetch_related("credits__person", "unions", "topics")
-            )
-            index_articles(articles)
-            self.indexed += len(articles)
+            self.indexed += future.result()
         except Exception:
             log.exception("writing %d articles to the index failed; queued for the index worker", len(ids))
             self.failed += len(ids)
             from newspaper.tasks import reindex_articles
 
             reindex_articles([*ids, *removed])
+
+
+def _write_index(articles: list[Article], removed: list[int]) -> int:
+    from search.indexing import index_articles, unindex_articles
+
+    unindex_articles(removed)
+    index_articles(articles)
+    return len(articles)
 
 
 def reparse_page(page: Page, *, dry_run: bool = False) -> Outcome:

@@ -13,11 +13,14 @@ searched through one long-lived searcher whose facets come from cached columns.
 from __future__ import annotations
 
 import logging
+from array import array
 
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import ID as ID_FIELD
 from haystack.exceptions import SkipDocument
+from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, KEYWORD, TEXT
+from whoosh.formats import Positions
 from whoosh.system import pack_uint
 
 from search import engine
@@ -33,9 +36,37 @@ class IndexWriteError(Exception):
     pass
 
 
+assert array("I").itemsize == 4, "GramPositions stores positions as 32-bit integers"
+
+
+class GramPositions(Positions):
+    """Whoosh's Positions format, with the positions as raw 32-bit integers instead of a pickled
+    list of deltas: search.engine reads a whole posting block of them into numpy at once to
+    match phrases; Whoosh's own phrase matcher decodes them one posting at a time."""
+
+    def encode(self, poslist):
+        return array("I", poslist).tobytes()
+
+    def decode_positions(self, valuestring):
+        return array("I", valuestring).tolist()
+
+    def decode_frequency(self, valuestring):
+        return len(valuestring) // 4
+
+    def decode_weight(self, valuestring):
+        return self.decode_frequency(valuestring) * self.field_boost
+
+    def combine(self, vs):
+        return self.encode(sorted({p for v in vs for p in self.decode_positions(v)}))
+
+
 class GRAMS(TEXT):
     """Character grams with positions, which parse their own queries: a term becomes the phrase
     of its bigrams (a single character, a prefix), which is exact substring matching."""
+
+    def __init__(self, analyzer, field_boost=1.0):
+        super().__init__(analyzer=analyzer, field_boost=field_boost, phrase=True)
+        self.format = GramPositions(field_boost=field_boost)
 
     def index(self, value, **kwargs):
         encode, boost = self.format.encode, self.format.field_boost
@@ -69,7 +100,7 @@ def _field_type(field):
     if field.field_type == "zh_grams":
         from search.analyzer import CharGramAnalyzer
 
-        return GRAMS(analyzer=CharGramAnalyzer(), field_boost=field.boost, phrase=True)
+        return GRAMS(analyzer=CharGramAnalyzer(), field_boost=field.boost)
     if field.is_multivalued:
         # Counted as facets and matched whole; never scored, so no field lengths to keep.
         return KEYWORD(commas=True, scorable=False)
@@ -82,6 +113,12 @@ def _field_type(field):
     return None
 
 
+def _fingerprint(schema) -> list[tuple[str, str, str]]:
+    return sorted(
+        (name, type(field).__name__, type(getattr(field, "format", None)).__name__) for name, field in schema.items()
+    )
+
+
 class ChineseWhooshBackend(WhooshSearchBackend):
     def build_schema(self, fields):
         content_field_name, schema = super().build_schema(fields)
@@ -91,6 +128,18 @@ class ChineseWhooshBackend(WhooshSearchBackend):
                 schema.remove(field.index_fieldname)
                 schema.add(field.index_fieldname, made)
         return content_field_name, schema
+
+    def written_with_current_schema(self) -> bool:
+        """Whether the index on disk has the fields and formats this code writes (the schema is
+        stored in the index; a changed field type, e.g. how grams store positions, needs a
+        rebuild). An index not created yet counts as current."""
+        if not self.setup_complete:
+            self.setup()
+        try:
+            stored = whoosh_index.open_dir(self.path).schema
+        except (whoosh_index.EmptyIndexError, OSError, AttributeError):  # AttributeError: a class gone
+            return not whoosh_index.exists_in(self.path)
+        return _fingerprint(stored) == _fingerprint(self.schema)
 
     def update(self, index, iterable, commit=True):
         objs = list(iterable)

@@ -6,14 +6,16 @@ haystack's Whoosh backend opens a new searcher for every search, scores every ma
 page is sorted by date, and counts each facet by un-inverting its field on every query (most of
 a search page's time). Here:
 
-- terms (a two-character word, a facet value) are read from their posting lists a block at a
-  time into numpy, and AND / OR / NOT / date ranges are numpy set operations; phrases and prefixes
-  are left to Whoosh's matcher (see bench/RESULTS.md for what that costs);
+- terms (a two-character word, a facet value), prefixes (one character) and phrases (three or
+  more characters: grams whose positions follow each other) are read from their posting lists a
+  block at a time into numpy, and AND / OR / NOT / date ranges are numpy set operations;
+  anything else is left to Whoosh's matcher;
 - facet values and dates per document are read once per segment and cached: a segment never
   changes, a commit adds or replaces segments, and only new ones are read. A facet count is then
   one bincount over the matched documents;
-- a date order is an argsort of the matched documents' dates; only relevance order asks Whoosh to
-  score, and only as deep as the page asked for;
+- a date order is an argsort of the matched documents' dates; relevance is Whoosh's BM25F,
+  computed over whole posting blocks (Whoosh's collector scores one document at a time, which
+  at 100k articles is most of a common term's search);
 - the last searches are remembered under the index generation they ran on (the search page asks
   haystack twice: facet counts and the page of results), so a page matches once and never sees an
   older index's results.
@@ -31,7 +33,9 @@ from haystack.constants import DJANGO_CT, DJANGO_ID
 from haystack.models import SearchResult
 from haystack.utils.app_loading import haystack_get_model
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import MultiReader
+from whoosh.util.numeric import byte_to_length
 
 REMEMBERED = 16  # searches kept per process; each holds 4 bytes per matched article
 DATE_FIELD = "date"
@@ -163,24 +167,81 @@ def count_facets(s, docnums: np.ndarray, names: list[str]) -> dict[str, list[tup
 
 
 # -- matching -----------------------------------------------------------------------------------
-def _term_ids(reader, fieldname: str, text: bytes, *, deletions: bool = True) -> np.ndarray:
-    """A segment's documents holding a term, read a posting block at a time. Relies on the
-    block layout of Whoosh's W3 codec (the version is pinned); any other matcher is iterated."""
-    if (fieldname, text) not in reader:
-        return EMPTY
+def _leaf(reader, fieldname: str, text: bytes):
+    """The raw posting reader of Whoosh's W3 codec for a term (its block layout is relied on;
+    the version is pinned and tests cover it), or the generic matcher for anything else."""
     m = reader.postings(fieldname, text)
     leaf = getattr(m, "child", m)  # a segment with deletions wraps the leaf in a filter
-    if not hasattr(leaf, "_read_ids"):
-        return np.fromiter(m.all_ids(), np.int64)
-    blocks = []
+    return (leaf, True) if hasattr(leaf, "_read_data") and not leaf._byteids else (m, False)
+
+
+def _blocks(leaf):
+    """(docnums, block) for each posting block; the docnums are stored as deltas."""
     while leaf.is_active():
-        leaf._read_ids()
-        blocks.append(np.asarray(leaf._ids, np.int64))
+        leaf._read_data()
+        yield np.cumsum(np.asarray(leaf._data[0], np.int64)), leaf
         leaf._next_block()
+
+
+def _term_ids(reader, fieldname: str, text: bytes, *, deletions: bool = True) -> np.ndarray:
+    """A segment's documents holding a term, read a posting block at a time."""
+    if (fieldname, text) not in reader:
+        return EMPTY
+    m, raw = _leaf(reader, fieldname, text)
+    if not raw:
+        return np.fromiter(m.all_ids(), np.int64)
+    blocks = [docnums for docnums, _ in _blocks(m)]
     ids = np.concatenate(blocks) if blocks else EMPTY
     if deletions and reader.has_deletions():
         ids = ids[~np.isin(ids, _deleted_in(reader))]
     return ids
+
+
+def _term_positions(reader, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray] | None:
+    """(docnum, position) of every occurrence of a gram in a segment, or None when the field
+    does not store positions as raw integers (an index written before GramPositions)."""
+    if (fieldname, text) not in reader:
+        return EMPTY, EMPTY
+    if type(reader.schema[fieldname].format).__name__ != "GramPositions":
+        return None
+    m, raw = _leaf(reader, fieldname, text)
+    if not raw:
+        return None
+    docs, positions = [], []
+    for docnums, block in _blocks(m):
+        values = block._data[2]
+        lengths = np.fromiter(map(len, values), np.int64, len(values)) // 4
+        docs.append(np.repeat(docnums, lengths))
+        positions.append(np.frombuffer(b"".join(values), np.uint32).astype(np.int64))
+    if not docs:
+        return EMPTY, EMPTY
+    docs, positions = np.concatenate(docs), np.concatenate(positions)
+    if reader.has_deletions():
+        alive = ~np.isin(docs, _deleted_in(reader))
+        docs, positions = docs[alive], positions[alive]
+    return docs, positions
+
+
+def _phrase_ids(s, q) -> np.ndarray | None:
+    """Documents where the phrase's grams follow each other: each gram's occurrences keyed by
+    (document, where the phrase would start), intersected gram by gram, rarest first."""
+    grams = [(i, s.schema[q.fieldname].to_bytes(w)) for i, w in enumerate(q.words)]
+    grams.sort(key=lambda ig: s.doc_frequency(q.fieldname, ig[1]))
+    found = None
+    for i, gram in grams:
+        parts = []
+        for reader, offset in _segments(s):
+            pairs = _term_positions(reader, q.fieldname, gram)
+            if pairs is None:
+                return None
+            docs, positions = pairs
+            keep = positions >= i
+            parts.append(((docs[keep] + offset) << 32) | (positions[keep] - i))
+        keys = np.unique(np.concatenate(parts)) if parts else EMPTY
+        found = keys if found is None else np.intersect1d(found, keys, assume_unique=True)
+        if not len(found):
+            return EMPTY
+    return EMPTY if found is None else np.unique(found >> 32)
 
 
 def _date_range(s, q) -> np.ndarray:
@@ -227,6 +288,17 @@ def ids(s, q) -> np.ndarray:
     if isinstance(q, wq.Or):
         parts = [ids(s, sub) for sub in q.subqueries]
         return np.unique(np.concatenate(parts)) if parts else EMPTY
+    if isinstance(q, wq.Phrase) and q.slop == 1:
+        found = _phrase_ids(s, q)
+        if found is not None:
+            return found
+    if isinstance(q, wq.Prefix):  # one character: every gram starting with it
+        parts = [
+            _term_ids(r, q.fieldname, term) + off
+            for r, off in _segments(s)
+            for term in r.expand_prefix(q.fieldname, q.text)
+        ]
+        return np.unique(np.concatenate(parts)) if parts else EMPTY
     if isinstance(q, wq.NumericRange) and q.fieldname == DATE_FIELD:
         return _date_range(s, q)
     if q is wq.NullQuery:
@@ -236,6 +308,99 @@ def ids(s, q) -> np.ndarray:
 
 def _term_bytes(s, q) -> bytes:
     return q.text if isinstance(q.text, bytes) else s.schema[q.fieldname].to_bytes(q.text)
+
+
+# -- ranking ------------------------------------------------------------------------------------
+# BM25F as Whoosh computes it (whoosh.scoring.bm25, the same idf and parameters), over whole
+# posting blocks: the weight of a posting is its term frequency; a query's score is the sum of
+# its terms' scores (a phrase: its grams'); terms of unscored fields (facets, ids) add nothing.
+B, K1 = 0.75, 1.2
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], np.float64)
+
+
+def _lengths(s, fieldname: str) -> np.ndarray:
+    """Every document's length of a field, by docnum (Whoosh keeps it as one byte per document)."""
+    key = (generation(s), "length", fieldname)
+    found = _index_columns.get(key)
+    if found is None:
+        parts = []
+        for reader, _ in _segments(s):
+            seg_key = (reader.segment().segment_id(), "length:" + fieldname)
+            if seg_key not in _segment_columns:
+                n = reader.doc_count_all()
+                column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+                if column is None:
+                    _segment_columns[seg_key] = np.zeros(n)
+                else:
+                    _segment_columns[seg_key] = _LENGTH_OF_BYTE[np.fromiter(column, np.uint8, count=n)]
+            parts.append(_segment_columns[seg_key])
+        found = np.concatenate(parts) if parts else np.empty(0)
+        _remember_column(key, found)
+    return found
+
+
+def _term_weights(s, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(docnums, term frequencies) of a term over the index; deleted documents drop out when
+    the caller restricts them to the matched set."""
+    ids, weights = [], []
+    for reader, offset in _segments(s):
+        if (fieldname, text) not in reader:
+            continue
+        m, raw = _leaf(reader, fieldname, text)
+        if not raw:
+            return EMPTY, np.empty(0)
+        for docnums, block in _blocks(m):
+            ids.append(docnums + offset)
+            weights.append(_block_weights(block._data[1], len(docnums)))
+    if not ids:
+        return EMPTY, np.empty(0)
+    return np.concatenate(ids), np.concatenate(weights).astype(np.float64)
+
+
+def _block_weights(stored, n: int) -> np.ndarray:
+    """A block's weights as the codec keeps them: all 1.0 (None), all alike (a float), or each."""
+    if stored is None or isinstance(stored, float):
+        return np.full(n, 1.0 if stored is None else stored)
+    return np.asarray(stored, np.float64)
+
+
+def _add_term(s, fieldname: str, text: bytes, boost: float, docnums: np.ndarray, scores: np.ndarray) -> None:
+    if fieldname not in s.schema or not s.schema[fieldname].scorable:
+        return
+    ids, tf = _term_weights(s, fieldname, text)
+    where = np.searchsorted(docnums, ids)
+    inside = where < len(docnums)
+    inside[inside] = docnums[where[inside]] == ids[inside]
+    if not inside.any():
+        return
+    ids, tf, where = ids[inside], tf[inside], where[inside]
+    idf = np.log(s.doc_count_all() / (s.doc_frequency(fieldname, text) + 1)) + 1
+    fl = _lengths(s, fieldname)[ids]
+    avgfl = s.avg_field_length(fieldname) or 1
+    scores[where] += boost * idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))
+
+
+def _score(s, q, docnums: np.ndarray, scores: np.ndarray, boost: float = 1.0) -> None:
+    boost *= q.boost
+    if isinstance(q, wq.Term):
+        _add_term(s, q.fieldname, _term_bytes(s, q), boost, docnums, scores)
+    elif isinstance(q, wq.Phrase):
+        for word in q.words:
+            _add_term(s, q.fieldname, s.schema[q.fieldname].to_bytes(word), boost, docnums, scores)
+    elif isinstance(q, wq.AndNot):
+        _score(s, q.a, docnums, scores, boost)
+    elif isinstance(q, wq.CompoundQuery | wq.AndMaybe):
+        for sub in q.children():
+            _score(s, sub, docnums, scores, boost)
+    # prefixes (one character) and ranges rank nothing: every match has them alike
+
+
+def ranked(s, q, docnums: np.ndarray) -> list[tuple[float, int]]:
+    """The matched documents, best first; equal scores in index order."""
+    scores = np.zeros(len(docnums))
+    _score(s, q, docnums, scores)
+    order = np.argsort(-scores, kind="stable")
+    return list(zip(scores[order].tolist(), docnums[order].tolist(), strict=True))
 
 
 def match(s, q, query_string: str) -> Match:
@@ -315,6 +480,6 @@ def _ranked(s, q, found: Match, sort_by, start: int, end: int) -> list[tuple[flo
         keys = -dates if order.startswith("-") else dates
         chosen = found.docnums[np.lexsort((found.docnums, keys))[start:end]]
         return [(0.0, int(d)) for d in chosen]
-    if len(found.ranked) < end:
-        found.ranked = [(score, docnum) for score, docnum in s.search(q, limit=end).top_n]
+    if not found.ranked:
+        found.ranked = ranked(s, q, found.docnums)
     return found.ranked[start:end]
