@@ -16,6 +16,8 @@ a search page's time). Here:
 - a date order is an argsort of the matched documents' dates; relevance is Whoosh's BM25F,
   computed over whole posting blocks (Whoosh's collector scores one document at a time, which
   at 100k articles is most of a common term's search);
+- decoded posting lists of the most used terms are kept (POSTINGS_CACHE_BYTES), per segment, so
+  工会 or a union's name is not decoded again for every search;
 - the last searches are remembered under the index generation they ran on (the search page asks
   haystack twice: facet counts and the page of results), so a page matches once and never sees an
   older index's results.
@@ -37,7 +39,8 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import MultiReader
 from whoosh.util.numeric import byte_to_length
 
-REMEMBERED = 16  # searches kept per process; each holds 4 bytes per matched article
+REMEMBERED = 16  # searches kept per process; each holds 8 bytes per matched article
+POSTINGS_CACHE_BYTES = 96 * 2**20  # decoded posting lists kept per process (common terms)
 DATE_FIELD = "date"
 EMPTY = np.empty(0, np.int64)
 
@@ -46,6 +49,8 @@ _lock = threading.Lock()
 _segment_columns: dict[tuple[str, str], tuple[np.ndarray, np.ndarray, list[str]]] = {}
 _index_columns: dict[tuple, object] = {}
 _remembered: OrderedDict[tuple, Match] = OrderedDict()
+_postings: OrderedDict[tuple, tuple[np.ndarray, ...]] = OrderedDict()
+_cache_bytes = 0
 
 
 @dataclass
@@ -183,15 +188,57 @@ def _blocks(leaf):
         leaf._next_block()
 
 
-def _term_ids(reader, fieldname: str, text: bytes, *, deletions: bool = True) -> np.ndarray:
-    """A segment's documents holding a term, read a posting block at a time."""
+def _cached(key: tuple, compute):
+    """Decoded postings of one segment, kept while they fit in POSTINGS_CACHE_BYTES (least
+    recently used out first). Segments never change, so an entry is never stale; deletions
+    are applied after the cache."""
+    global _cache_bytes
+    with _lock:
+        found = _postings.get(key)
+        if found is not None:
+            _postings.move_to_end(key)
+            return found
+    found = compute()
+    if found is None:
+        return None
+    size = sum(a.nbytes for a in found)
+    with _lock:
+        if key not in _postings:
+            _postings[key] = found
+            _cache_bytes += size
+        while _cache_bytes > POSTINGS_CACHE_BYTES and len(_postings) > 1:
+            _, old = _postings.popitem(last=False)
+            _cache_bytes -= sum(a.nbytes for a in old)
+    return found
+
+
+def _term_postings(reader, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray] | None:
+    """(docnums, weights) of a term in a segment, deletions included; None when the postings
+    are not the W3 codec's."""
+
+    def read():
+        m, raw = _leaf(reader, fieldname, text)
+        if not raw:
+            return None
+        ids, weights = [], []
+        for docnums, block in _blocks(m):
+            ids.append(docnums)
+            weights.append(_block_weights(block._data[1], len(docnums)))
+        if not ids:
+            return EMPTY, np.empty(0)
+        return np.concatenate(ids), np.concatenate(weights)
+
     if (fieldname, text) not in reader:
-        return EMPTY
-    m, raw = _leaf(reader, fieldname, text)
-    if not raw:
-        return np.fromiter(m.all_ids(), np.int64)
-    blocks = [docnums for docnums, _ in _blocks(m)]
-    ids = np.concatenate(blocks) if blocks else EMPTY
+        return EMPTY, np.empty(0)
+    return _cached((reader.segment().segment_id(), fieldname, text), read)
+
+
+def _term_ids(reader, fieldname: str, text: bytes, *, deletions: bool = True) -> np.ndarray:
+    """A segment's documents holding a term."""
+    found = _term_postings(reader, fieldname, text)
+    if found is None:
+        return np.fromiter(reader.postings(fieldname, text).all_ids(), np.int64)
+    ids = found[0]
     if deletions and reader.has_deletions():
         ids = ids[~np.isin(ids, _deleted_in(reader))]
     return ids
@@ -204,18 +251,25 @@ def _term_positions(reader, fieldname: str, text: bytes) -> tuple[np.ndarray, np
         return EMPTY, EMPTY
     if type(reader.schema[fieldname].format).__name__ != "GramPositions":
         return None
-    m, raw = _leaf(reader, fieldname, text)
-    if not raw:
+
+    def read():
+        m, raw = _leaf(reader, fieldname, text)
+        if not raw:
+            return None
+        docs, positions = [], []
+        for docnums, block in _blocks(m):
+            values = block._data[2]
+            lengths = np.fromiter(map(len, values), np.int64, len(values)) // 4
+            docs.append(np.repeat(docnums, lengths))
+            positions.append(np.frombuffer(b"".join(values), np.uint32).astype(np.int64))
+        if not docs:
+            return EMPTY, EMPTY
+        return np.concatenate(docs), np.concatenate(positions)
+
+    found = _cached((reader.segment().segment_id(), fieldname, text, "positions"), read)
+    if found is None:
         return None
-    docs, positions = [], []
-    for docnums, block in _blocks(m):
-        values = block._data[2]
-        lengths = np.fromiter(map(len, values), np.int64, len(values)) // 4
-        docs.append(np.repeat(docnums, lengths))
-        positions.append(np.frombuffer(b"".join(values), np.uint32).astype(np.int64))
-    if not docs:
-        return EMPTY, EMPTY
-    docs, positions = np.concatenate(docs), np.concatenate(positions)
+    docs, positions = found
     if reader.has_deletions():
         alive = ~np.isin(docs, _deleted_in(reader))
         docs, positions = docs[alive], positions[alive]
@@ -224,7 +278,9 @@ def _term_positions(reader, fieldname: str, text: bytes) -> tuple[np.ndarray, np
 
 def _phrase_ids(s, q) -> np.ndarray | None:
     """Documents where the phrase's grams follow each other: each gram's occurrences keyed by
-    (document, where the phrase would start), intersected gram by gram, rarest first."""
+    (document, where the phrase would start), kept where every earlier gram has the same key,
+    rarest gram first. Keys come out of the postings already sorted (documents ascend, and
+    positions within a document), so no sort is needed."""
     grams = [(i, s.schema[q.fieldname].to_bytes(w)) for i, w in enumerate(q.words)]
     grams.sort(key=lambda ig: s.doc_frequency(q.fieldname, ig[1]))
     found = None
@@ -237,11 +293,20 @@ def _phrase_ids(s, q) -> np.ndarray | None:
             docs, positions = pairs
             keep = positions >= i
             parts.append(((docs[keep] + offset) << 32) | (positions[keep] - i))
-        keys = np.unique(np.concatenate(parts)) if parts else EMPTY
-        found = keys if found is None else np.intersect1d(found, keys, assume_unique=True)
+        keys = np.concatenate(parts) if parts else EMPTY
+        if len(keys) > 1 and (keys[1:] < keys[:-1]).any():  # not as written by GRAMS.index
+            keys = np.sort(keys)
+        found = keys if found is None else _sorted_common(found, keys)
         if not len(found):
             return EMPTY
     return EMPTY if found is None else np.unique(found >> 32)
+
+
+def _sorted_common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The values of sorted array `a` that also occur in sorted array `b`."""
+    where = np.searchsorted(b, a)
+    where[where == len(b)] = 0
+    return a[b[where] == a] if len(b) else EMPTY
 
 
 def _date_range(s, q) -> np.ndarray:
@@ -344,17 +409,14 @@ def _term_weights(s, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarra
     the caller restricts them to the matched set."""
     ids, weights = [], []
     for reader, offset in _segments(s):
-        if (fieldname, text) not in reader:
-            continue
-        m, raw = _leaf(reader, fieldname, text)
-        if not raw:
+        found = _term_postings(reader, fieldname, text)
+        if found is None:
             return EMPTY, np.empty(0)
-        for docnums, block in _blocks(m):
-            ids.append(docnums + offset)
-            weights.append(_block_weights(block._data[1], len(docnums)))
+        ids.append(found[0] + offset)
+        weights.append(found[1])
     if not ids:
         return EMPTY, np.empty(0)
-    return np.concatenate(ids), np.concatenate(weights).astype(np.float64)
+    return np.concatenate(ids), np.concatenate(weights)
 
 
 def _block_weights(stored, n: int) -> np.ndarray:
