@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import random
 import re
@@ -38,15 +39,16 @@ class Vocabulary:
             if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", word) and int(freq) > 50:
                 words.append(word)
                 weights.append(int(freq))
-        self.words, self.weights = words, weights
+        # Cumulative weights, computed once: random.choices would sum 100k weights on every call.
+        self.words, self.cum_weights = words, list(itertools.accumulate(weights))
         gazetteer = json.loads((ROOT / "newspaper" / "data" / "zhejiang_divisions.json").read_text(encoding="utf-8"))
         self.places = [p for city, places in gazetteer.items() if not city.startswith("_") for p in [city, *places]]
         # A Zipf-like pool of people: a few write most articles, many appear once or twice.
         self.people = [rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.choice((1, 2)))) for _ in range(600)]
-        self.people_weights = [1 / (i + 1) for i in range(len(self.people))]
+        self.people_weights = list(itertools.accumulate(1 / (i + 1) for i in range(len(self.people))))
 
     def person(self) -> str:
-        return self.rng.choices(self.people, self.people_weights)[0]
+        return self.rng.choices(self.people, cum_weights=self.people_weights)[0]
 
     def union(self) -> str:
         r = self.rng.random()
@@ -55,10 +57,10 @@ class Vocabulary:
         if r < 0.85:
             return self.rng.choice(self.places) + "总工会"
         place = self.rng.choice(self.places)[:2]
-        return place + "".join(self.rng.choices(self.words, self.weights, k=1)) + self.rng.choice(INDUSTRY) + "工会"
+        return place + self.phrase(1) + self.rng.choice(INDUSTRY) + "工会"
 
     def phrase(self, k: int) -> str:
-        return "".join(self.rng.choices(self.words, self.weights, k=k))
+        return "".join(self.rng.choices(self.words, cum_weights=self.cum_weights, k=k))
 
     def body(self, length: int) -> list[str]:
         paragraphs, size = [], 0
