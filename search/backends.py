@@ -6,7 +6,7 @@ searched through one long-lived searcher whose facets come from cached columns.
   from the database anyway.
 - Writing: a batch of more than PARALLEL_MIN articles goes through Whoosh's multiprocess writer
   (tokenising and posting on both cores, one new segment per process); small batches (an edit,
-  one page) take the ordinary writer.
+  one page) take the ordinary writer. Commits merge only tiny segments (merge_tiny).
 - Searching: see search.engine.
 """
 
@@ -18,11 +18,13 @@ from array import array
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import ID as ID_FIELD
 from haystack.exceptions import SkipDocument
+from haystack.utils import get_identifier
 from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, KEYWORD, TEXT
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Positions
 from whoosh.system import pack_uint
+from whoosh.writing import AsyncWriter
 
 from search import engine
 from search.analyzer import gram_positions, gram_query, words
@@ -114,6 +116,29 @@ def _field_type(field):
     return None
 
 
+TINY = 500  # documents: what an edit or a small upload leaves as a segment
+TINY_SEGMENTS = 8
+
+
+def merge_tiny(writer, segments):
+    """The merge policy of every commit: fold tiny segments together once there are several,
+    never rewrite the large ones. Whoosh's default (MERGE_SMALL) merges ever larger runs of
+    segments in one Python thread; at 100k articles an import stalled for many minutes inside
+    such merges, and an admin's one-word correction could trigger one. Search reads many
+    segments cheaply (search.engine works per segment); `manage.py optimize_index` merges all
+    of them when wanted."""
+    from whoosh.reading import SegmentReader
+
+    tiny = [seg for seg in segments if seg.doc_count_all() < TINY]
+    if len(tiny) < TINY_SEGMENTS:
+        return segments
+    for seg in tiny:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        writer.add_reader(reader)
+        reader.close()
+    return [seg for seg in segments if seg.doc_count_all() >= TINY]
+
+
 def _fingerprint(schema) -> list[tuple[str, str, str]]:
     return sorted(
         (name, type(field).__name__, type(getattr(field, "format", None)).__name__) for name, field in schema.items()
@@ -154,14 +179,18 @@ class ChineseWhooshBackend(WhooshSearchBackend):
 
     def update(self, index, iterable, commit=True):
         objs = list(iterable)
-        if len(objs) < PARALLEL_MIN:
-            return super().update(index, objs, commit=commit)
+        if not objs:
+            return
         if not self.setup_complete:
             self.setup()
         self.index = self.index.refresh()
-        # Waits for the lock like AsyncWriter would, but in this thread: a batch import must
-        # know its entries are written before it reports them done.
-        writer = self.index.writer(procs=PROCS, multisegment=True, limitmb=128, batchsize=100, timeout=600)
+        parallel = len(objs) >= PARALLEL_MIN
+        if parallel:
+            # Waits for the lock in this thread: a batch import must know its entries are
+            # written before it reports them done.
+            writer = self.index.writer(procs=PROCS, multisegment=True, limitmb=128, batchsize=100, timeout=600)
+        else:
+            writer = AsyncWriter(self.index)  # as haystack does: waits in a thread if locked
         expected = set()
         try:
             for obj in objs:
@@ -169,7 +198,7 @@ class ChineseWhooshBackend(WhooshSearchBackend):
                     doc = index.full_prepare(obj)
                 except SkipDocument:
                     continue
-                if not all(task.is_alive() for task in writer.tasks):
+                if parallel and not all(task.is_alive() for task in writer.tasks):
                     raise IndexWriteError("an index writer process died")  # its queue would block
                 doc = {key: self._from_python(value) for key, value in doc.items() if key != "boost"}
                 writer.update_document(**doc)
@@ -177,9 +206,10 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(mergetype=merge_tiny)
         engine.forget()
-        self._check_written(expected)
+        if parallel:
+            self._check_written(expected)
 
     def _check_written(self, expected: set[str]) -> None:
         """Whoosh's multiprocess commit drops the segment of a worker process that failed
@@ -191,7 +221,12 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             raise IndexWriteError(f"{len(missing)} of {len(expected)} documents were not written to the index")
 
     def remove(self, obj_or_string, commit=True):
-        super().remove(obj_or_string, commit=commit)
+        if not self.setup_complete:
+            self.setup()
+        self.index = self.index.refresh()
+        writer = AsyncWriter(self.index)
+        writer.delete_by_term(ID_FIELD, get_identifier(obj_or_string))
+        writer.commit(mergetype=merge_tiny)
         engine.forget()
 
     def clear(self, models=None, commit=True):

@@ -192,3 +192,15 @@ def test_relevance_is_whooshs_bm25f_for_terms(archive, text):
     assert len(ours) == len(whooshs) > 0
     assert [round(score, 4) for score, _ in ours] == [round(score, 4) for score, _ in whooshs]
     assert {d for _, d in ours} == {d for _, d in whooshs}
+
+
+def test_commits_merge_only_tiny_segments_and_optimize_merges_all(archive, capsys):
+    backend = connections["default"].get_backend()
+    for article in Article.objects.all()[:10]:  # ten edits: ten tiny segments, then one merge
+        index_articles([article])
+    segments = backend.index.refresh().reader().leaf_readers()
+    assert 1 < len(segments) <= backends.TINY_SEGMENTS
+    call_command("optimize_index")
+    assert "segments → 1" in capsys.readouterr().out
+    assert len(backend.index.refresh().reader().leaf_readers()) == 1
+    assert indexed_ids() == set(Article.objects.values_list("pk", flat=True))
