@@ -243,7 +243,13 @@ class BatchIndexer:
             .prefetch_related("credits__person", "unions", "topics")
         )
         self._wait()  # Whoosh has one writer at a time
-        self._writing = (self._thread.submit(_write_index, articles, removed), ids, removed)
+        from search import backends
+        from search.indexing import parallel_writer
+
+        writer = None
+        if len(articles) >= backends.PARALLEL_MIN:
+            writer = parallel_writer()  # forked here, between pages, not in the thread
+        self._writing = (self._thread.submit(_write_index, articles, removed, writer), ids, removed)
 
     def _wait(self) -> None:
         if self._writing is None:
@@ -260,11 +266,16 @@ class BatchIndexer:
             reindex_articles([*ids, *removed])
 
 
-def _write_index(articles: list[Article], removed: list[int]) -> int:
+def _write_index(articles: list[Article], removed: list[int], writer) -> int:
     from search.indexing import index_articles, unindex_articles
 
-    unindex_articles(removed)
-    index_articles(articles)
+    try:
+        unindex_articles(removed)
+    except BaseException:
+        if writer is not None:
+            writer.cancel()  # ends its processes and frees the lock
+        raise
+    index_articles(articles, writer=writer)
     return len(articles)
 
 

@@ -4,9 +4,9 @@ searched through one long-lived searcher whose facets come from cached columns.
 - Schema: our field types (search.fields) replace haystack's text fields; facet fields are
   indexed once (no `_exact` twins) and nothing but the ids is stored, since results are loaded
   from the database anyway.
-- Writing: a batch of more than PARALLEL_MIN articles goes through Whoosh's multiprocess writer
-  (tokenising and posting on both cores, one new segment per process); small batches (an edit,
-  one page) take the ordinary writer. Commits merge only tiny segments (merge_tiny).
+- Writing: a batch import (BatchIndexer) of PARALLEL_MIN articles or more goes through Whoosh's
+  multiprocess writer (tokenising and posting on both cores, one new segment per process);
+  everything else (an edit, one page) takes the ordinary writer. Commits merge only tiny segments (merge_tiny).
 - Searching: see search.engine.
 """
 
@@ -31,7 +31,7 @@ from search.analyzer import gram_positions, gram_query, words
 
 log = logging.getLogger(__name__)
 
-PARALLEL_MIN = 200  # below this, starting the worker processes costs more than it saves
+PARALLEL_MIN = 200  # below this, starting the writer processes costs more than it saves
 PROCS = 2
 
 
@@ -177,19 +177,27 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             return not whoosh_index.exists_in(self.path)
         return _fingerprint(stored) == _fingerprint(self.schema)
 
-    def update(self, index, iterable, commit=True):
+    def parallel_writer(self):
+        """Whoosh's multiprocess writer. Its processes are forked at once, so call this where
+        the process has no database connection open: a forked child that drops an inherited
+        connection can roll back the parent's SQLite transaction ("disk I/O error", seen at
+        100k articles) or end its PostgreSQL session. BatchIndexer does that between pages.
+        Waits for the lock in this thread: a batch import must know its entries are written
+        before it reports them done."""
+        if not self.setup_complete:
+            self.setup()
+        self.index = self.index.refresh()
+        return self.index.writer(procs=PROCS, multisegment=True, limitmb=128, batchsize=100, timeout=600)
+
+    def update(self, index, iterable, commit=True, writer=None):
         objs = list(iterable)
         if not objs:
             return
         if not self.setup_complete:
             self.setup()
         self.index = self.index.refresh()
-        parallel = len(objs) >= PARALLEL_MIN
-        if parallel:
-            # Waits for the lock in this thread: a batch import must know its entries are
-            # written before it reports them done.
-            writer = self.index.writer(procs=PROCS, multisegment=True, limitmb=128, batchsize=100, timeout=600)
-        else:
+        parallel = writer is not None
+        if writer is None:
             writer = AsyncWriter(self.index)  # as haystack does: waits in a thread if locked
         expected = set()
         try:

@@ -19,11 +19,23 @@ def _index_and_backend():
     return index, connections["default"].get_backend()
 
 
-def index_articles(articles: Iterable[Article]) -> None:
+def index_articles(articles: Iterable[Article], writer=None) -> None:
+    """Write articles to the index; `writer` is a backend.parallel_writer() for large batches."""
     articles = list(articles)
     if articles:
         index, backend = _index_and_backend()
-        backend.update(index, articles)
+        backend.update(index, articles, writer=writer)
+
+
+def parallel_writer():
+    """A multiprocess index writer, or None when there is no reason or no safe moment to fork
+    one: inside a database transaction, a forked process could disturb it."""
+    from django.db import connections as databases
+
+    if any(conn.in_atomic_block for conn in databases.all(initialized_only=True)):
+        return None
+    databases.close_all()  # nothing for the forked processes to inherit; reopened on next use
+    return _index_and_backend()[1].parallel_writer()
 
 
 def unindex_articles(ids: Iterable[int]) -> None:

@@ -45,20 +45,39 @@ def found_ids(**params) -> list[int]:
 
 
 @pytest.fixture
-def parallel(monkeypatch):
-    """Every batch goes through Whoosh's multiprocess writer, however small."""
+def imported_in_parallel(transactional_db, monkeypatch):
+    """The sample pages imported by BatchIndexer with Whoosh's multiprocess writer, however few
+    the articles. Outside a test transaction: the writer forks only where no transaction is open."""
     monkeypatch.setattr(backends, "PARALLEL_MIN", 1)
+    forked = []
+    real = backends.ChineseWhooshBackend.parallel_writer
+    monkeypatch.setattr(backends.ChineseWhooshBackend, "parallel_writer", lambda self: forked.append(1) or real(self))
+    with BatchIndexer() as batch:
+        for path in SEEDS:
+            batch.add(ingest_source(Source(path.name, path.read_bytes()), index=False))
+    assert forked and not batch.failed
+    return batch
 
 
-def test_the_multiprocess_writer_indexes_every_article_and_matching_stays_exact(parallel, archive):
+def test_the_multiprocess_writer_indexes_every_article_and_matching_stays_exact(imported_in_parallel):
     assert indexed_ids() == set(Article.objects.values_list("pk", flat=True))
     for text in ["工会", "职工", "浙江省总工会", "会信", "劳模"]:
         assert set(found_ids(q=text)) == containing(text), text
 
 
-def test_writing_the_same_articles_again_replaces_them(parallel, archive):
-    index_articles(Article.objects.all())
+def test_writing_the_same_articles_again_replaces_them(imported_in_parallel):
+    backend = connections["default"].get_backend()
+    index_articles(Article.objects.all(), writer=backend.parallel_writer())
     assert SearchQuerySet().models(Article).count() == Article.objects.count()
+
+
+def test_no_writer_processes_are_forked_inside_a_transaction(archive):
+    from django.db import transaction
+
+    from search.indexing import parallel_writer
+
+    with transaction.atomic():
+        assert parallel_writer() is None
 
 
 def test_a_batch_missing_from_the_index_is_an_error_not_silence(archive):
@@ -128,7 +147,8 @@ def test_batch_import_indexes_every_page_once_at_the_end(monkeypatch):
     writes = []
     real = index_articles
     monkeypatch.setattr(
-        "search.indexing.index_articles", lambda articles: writes.append(len(articles)) or real(articles)
+        "search.indexing.index_articles",
+        lambda articles, writer=None: writes.append(len(articles)) or real(articles, writer=writer),
     )
     with BatchIndexer(size=1000) as batch:
         for path in SEEDS:
@@ -141,11 +161,11 @@ def test_a_batch_that_fails_to_index_is_queued_and_stored_pages_stay(monkeypatch
     real = index_articles
     failures = []
 
-    def fails_once(articles):
+    def fails_once(articles, writer=None):
         if not failures:
             failures.append(len(articles))
             raise OSError("disk full")
-        real(articles)
+        real(articles, writer=writer)
 
     monkeypatch.setattr("search.indexing.index_articles", fails_once)
     call_command("ingest", *map(str, SEEDS))  # the job queue runs at once in tests
