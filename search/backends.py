@@ -4,9 +4,10 @@ searched through one long-lived searcher whose facets come from cached columns.
 - Schema: our field types (search.fields) replace haystack's text fields; facet fields are
   indexed once (no `_exact` twins) and nothing but the ids is stored, since results are loaded
   from the database anyway.
-- Writing: a batch import (BatchIndexer) of PARALLEL_MIN articles or more goes through Whoosh's
-  multiprocess writer (tokenising and posting on both cores, one new segment per process);
-  everything else (an edit, one page) takes the ordinary writer. Commits merge only tiny segments (merge_tiny).
+- Writing: a batch of PARALLEL_MIN articles or more (BatchIndexer, rebuild_index) goes through
+  Whoosh's multiprocess writer (tokenising and posting on both cores, one new segment per
+  process) when no database transaction is open; everything else (an edit, one page) takes
+  the ordinary writer. Commits merge only tiny segments (merge_tiny).
 - Searching: see search.engine.
 """
 
@@ -195,6 +196,10 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             return
         if not self.setup_complete:
             self.setup()
+        if writer is None and len(objs) >= PARALLEL_MIN:  # rebuild_index, update_index
+            from search.indexing import parallel_writer
+
+            writer = parallel_writer()
         self.index = self.index.refresh()
         parallel = writer is not None
         if writer is None:

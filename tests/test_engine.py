@@ -224,3 +224,12 @@ def test_commits_merge_only_tiny_segments_and_optimize_merges_all(archive, capsy
     assert "segments → 1" in capsys.readouterr().out
     assert len(backend.index.refresh().reader().leaf_readers()) == 1
     assert indexed_ids() == set(Article.objects.values_list("pk", flat=True))
+
+
+def test_rebuild_index_writes_large_batches_in_parallel(imported_in_parallel, monkeypatch):
+    forked = []
+    real = backends.ChineseWhooshBackend.parallel_writer
+    monkeypatch.setattr(backends.ChineseWhooshBackend, "parallel_writer", lambda self: forked.append(1) or real(self))
+    call_command("rebuild_index", interactive=False, verbosity=0)
+    assert forked
+    assert indexed_ids() == set(Article.objects.values_list("pk", flat=True))
