@@ -135,21 +135,31 @@ def facet_column(s, fieldname: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
     return found
 
 
-def date_column(s) -> np.ndarray:
-    """Every document's date as Whoosh stores it (a sortable integer), by docnum."""
-    key = (generation(s), "date")
+def _per_document(s, name: str, read) -> np.ndarray:
+    """A value per document over the whole index: `read(segment_reader)` once per segment
+    (cached: segments never change), concatenated once per index generation."""
+    key = (generation(s), name)
     found = _index_columns.get(key)
     if found is None:
         parts = []
         for reader, _ in _segments(s):
-            seg_key = (reader.segment().segment_id(), DATE_FIELD)
+            seg_key = (reader.segment().segment_id(), name)
             if seg_key not in _segment_columns:
-                column = reader.column_reader(DATE_FIELD, translate=False)
-                _segment_columns[seg_key] = np.fromiter(column, np.int64, count=reader.doc_count_all())
+                _segment_columns[seg_key] = read(reader)
             parts.append(_segment_columns[seg_key])
         found = np.concatenate(parts) if parts else EMPTY
         _remember_column(key, found)
     return found
+
+
+def date_column(s) -> np.ndarray:
+    """Every document's date as Whoosh stores it (a sortable integer), by docnum."""
+
+    def read(reader):
+        column = reader.column_reader(DATE_FIELD, translate=False)
+        return np.fromiter(column, np.int64, count=reader.doc_count_all())
+
+    return _per_document(s, DATE_FIELD, read)
 
 
 def _remember_column(key, value) -> None:
@@ -385,23 +395,13 @@ _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], np.float64)
 
 def _lengths(s, fieldname: str) -> np.ndarray:
     """Every document's length of a field, by docnum (Whoosh keeps it as one byte per document)."""
-    key = (generation(s), "length", fieldname)
-    found = _index_columns.get(key)
-    if found is None:
-        parts = []
-        for reader, _ in _segments(s):
-            seg_key = (reader.segment().segment_id(), "length:" + fieldname)
-            if seg_key not in _segment_columns:
-                n = reader.doc_count_all()
-                column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-                if column is None:
-                    _segment_columns[seg_key] = np.zeros(n)
-                else:
-                    _segment_columns[seg_key] = _LENGTH_OF_BYTE[np.fromiter(column, np.uint8, count=n)]
-            parts.append(_segment_columns[seg_key])
-        found = np.concatenate(parts) if parts else np.empty(0)
-        _remember_column(key, found)
-    return found
+
+    def read(reader):
+        n = reader.doc_count_all()
+        column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        return np.zeros(n) if column is None else _LENGTH_OF_BYTE[np.fromiter(column, np.uint8, count=n)]
+
+    return _per_document(s, "length:" + fieldname, read)
 
 
 def _term_weights(s, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
