@@ -187,10 +187,9 @@ def ingest_source(
 
 class BatchIndexer:
     """Writes the articles of many stored pages to the index in large batches: one commit per
-    BATCH articles, written by Whoosh on both cores, instead of one small commit per page (at
-    1,000 articles: 5.8 articles/s per page, over 100 in batches; bench/RESULTS.md). A batch is
-    written in a background thread while the next pages are stored, and the thread only hands
-    documents to Whoosh's writer processes: the database is read here, before handing over.
+    BATCH articles instead of one small commit per page (at 1,000 articles: 5.8 articles/s per
+    page, over 100 in batches; bench/RESULTS.md). A batch is written in a background thread
+    while the next pages are stored; the database is read here, before handing over.
 
     Each page is still stored whole or not at all. Its index entries follow within the batch;
     if writing a batch fails, its articles are queued for the index worker (durably, in the job
@@ -243,13 +242,7 @@ class BatchIndexer:
             .prefetch_related("credits__person", "unions", "topics")
         )
         self._wait()  # Whoosh has one writer at a time
-        from search import backends
-        from search.indexing import parallel_writer
-
-        writer = None
-        if len(articles) >= backends.PARALLEL_MIN:
-            writer = parallel_writer()  # forked here, between pages, not in the thread
-        self._writing = (self._thread.submit(_write_index, articles, removed, writer), ids, removed)
+        self._writing = (self._thread.submit(_write_index, articles, removed), ids, removed)
 
     def _wait(self) -> None:
         if self._writing is None:
@@ -266,16 +259,11 @@ class BatchIndexer:
             reindex_articles([*ids, *removed])
 
 
-def _write_index(articles: list[Article], removed: list[int], writer) -> int:
+def _write_index(articles: list[Article], removed: list[int]) -> int:
     from search.indexing import index_articles, unindex_articles
 
-    try:
-        unindex_articles(removed)
-    except BaseException:
-        if writer is not None:
-            writer.cancel()  # ends its processes and frees the lock
-        raise
-    index_articles(articles, writer=writer)
+    unindex_articles(removed)
+    index_articles(articles)
     return len(articles)
 
 

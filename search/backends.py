@@ -1,20 +1,20 @@
-"""The Whoosh backend with Chinese analysis swapped in, written in large parallel batches, and
-searched through one long-lived searcher whose facets come from cached columns.
+"""The Whoosh backend with Chinese analysis swapped in, and searched through one long-lived
+searcher whose facets come from cached columns.
 
 - Schema: our field types (search.fields) replace haystack's text fields; facet fields are
   indexed once (no `_exact` twins) and nothing but the ids is stored, since results are loaded
   from the database anyway.
-- Writing: a batch of PARALLEL_MIN articles or more (BatchIndexer, rebuild_index) goes through
-  Whoosh's multiprocess writer (tokenising and posting on both cores, one new segment per
-  process) when no database transaction is open; everything else (an edit, one page) takes
-  the ordinary writer. Commits merge only tiny segments (merge_tiny).
+- Writing: the character grams, nearly all of the postings, are written by numpy into files
+  beside Whoosh's segments (search.grams); Whoosh writes the rest. A batch (BatchIndexer,
+  rebuild_index) waits for the writer lock; an edit takes haystack's AsyncWriter. Commits merge
+  segments in tiers of ten (merge_tiers), so their number grows with the log of the archive.
 - Searching: see search.engine.
 """
 
 from __future__ import annotations
 
 import logging
-from array import array
+import math
 
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import ID as ID_FIELD
@@ -23,65 +23,16 @@ from haystack.utils import get_identifier
 from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, KEYWORD, TEXT
 from whoosh.filedb.filestore import FileStorage
-from whoosh.formats import Positions
 from whoosh.system import pack_uint
 from whoosh.writing import AsyncWriter
 
 from search import engine
-from search.analyzer import gram_positions, gram_query, words
+from search.analyzer import words
+from search.grams import GRAMS, GramIndex
 
 log = logging.getLogger(__name__)
 
-PARALLEL_MIN = 200  # below this, starting the writer processes costs more than it saves
-PROCS = 2
-
-
-class IndexWriteError(Exception):
-    pass
-
-
-assert array("I").itemsize == 4, "GramPositions stores positions as 32-bit integers"
-
-
-class GramPositions(Positions):
-    """Whoosh's Positions format, with the positions as raw 32-bit integers instead of a pickled
-    list of deltas: search.engine reads a whole posting block of them into numpy at once to
-    match phrases; Whoosh's own phrase matcher decodes them one posting at a time."""
-
-    def encode(self, poslist):
-        return array("I", poslist).tobytes()
-
-    def decode_positions(self, valuestring):
-        return array("I", valuestring).tolist()
-
-    def decode_frequency(self, valuestring):
-        return len(valuestring) // 4
-
-    def decode_weight(self, valuestring):
-        return self.decode_frequency(valuestring) * self.field_boost
-
-    def combine(self, vs):
-        return self.encode(sorted({p for v in vs for p in self.decode_positions(v)}))
-
-
-class GRAMS(TEXT):
-    """Character grams with positions, which parse their own queries: a term becomes the phrase
-    of its bigrams (a single character, a prefix), which is exact substring matching."""
-
-    def __init__(self, analyzer, field_boost=1.0):
-        super().__init__(analyzer=analyzer, field_boost=field_boost, phrase=True)
-        self.format = GramPositions(field_boost=field_boost)
-
-    def index(self, value, **kwargs):
-        encode, boost = self.format.encode, self.format.field_boost
-        for gram, positions in gram_positions(value).items():
-            yield gram.encode(), len(positions), len(positions) * boost, encode(positions)
-
-    def self_parsing(self):
-        return True
-
-    def parse_query(self, fieldname, qstring, boost=1.0):
-        return gram_query(fieldname, qstring, boost)
+BATCH_MIN = 100  # documents: from here on, update() waits for the writer lock itself
 
 
 class WORDS(TEXT):
@@ -117,27 +68,31 @@ def _field_type(field):
     return None
 
 
-TINY = 500  # documents: what an edit or a small upload leaves as a segment
-TINY_SEGMENTS = 8
+MERGE_FACTOR = 10
 
 
-def merge_tiny(writer, segments):
-    """The merge policy of every commit: fold tiny segments together once there are several,
-    never rewrite the large ones. Whoosh's default (MERGE_SMALL) merges ever larger runs of
-    segments in one Python thread; at 100k articles an import stalled for many minutes inside
-    such merges, and an admin's one-word correction could trigger one. Search reads many
-    segments cheaply (search.engine works per segment); `manage.py optimize_index` merges all
-    of them when wanted."""
+def merge_tiers(writer, segments):
+    """The merge policy of every commit (Lucene's log merge policy): segments are grouped by the
+    power of ten of their live documents, and a group of MERGE_FACTOR is merged into one segment
+    of the next group. So each article is rewritten about once per tenfold growth of the archive,
+    an admin's one-word correction merges at most a few small segments, and 100k articles sit in
+    a few dozen segments at most. Whoosh's default merges ever larger runs of segments on
+    ordinary commits. Segments whose documents are all deleted are dropped."""
     from whoosh.reading import SegmentReader
 
-    tiny = [seg for seg in segments if seg.doc_count_all() < TINY]
-    if len(tiny) < TINY_SEGMENTS:
-        return segments
-    for seg in tiny:
-        reader = SegmentReader(writer.storage, writer.schema, seg)
-        writer.add_reader(reader)
-        reader.close()
-    return [seg for seg in segments if seg.doc_count_all() >= TINY]
+    tiers: dict[int, list] = {}
+    for seg in segments:
+        if seg.doc_count():
+            tiers.setdefault(int(math.log10(seg.doc_count())), []).append(seg)
+    merged = set()
+    for group in tiers.values():
+        if len(group) >= MERGE_FACTOR:
+            for seg in group:
+                reader = SegmentReader(writer.storage, writer.schema, seg)
+                writer.add_reader(reader)
+                reader.close()
+                merged.add(seg.segment_id())
+    return [seg for seg in segments if seg.doc_count() and seg.segment_id() not in merged]
 
 
 def _fingerprint(schema) -> list[tuple[str, str, str]]:
@@ -148,14 +103,15 @@ def _fingerprint(schema) -> list[tuple[str, str, str]]:
 
 class ChineseWhooshBackend(WhooshSearchBackend):
     def setup(self):
-        """Open the index files as plain files, not memory maps: Whoosh wraps each mapped file in
-        a BytesIO, which copies it, so every process held the whole index twice (at 10k articles
-        a 250 MB index made a 700 MB web process). Plain reads go through the page cache, which
-        the web processes share."""
+        """Open the index as a GramIndex (its writers write the gram files), and its files as
+        plain files, not memory maps: Whoosh wraps each mapped file in a BytesIO, which copies
+        it, so every process held the whole index twice (at 10k articles a 250 MB index made a
+        700 MB web process). Plain reads go through the page cache, which the web processes
+        share; the gram files are mapped by search.grams itself, without a copy."""
         super().setup()
         if self.use_file_storage:
             self.storage = FileStorage(self.path, supports_mmap=False)
-            self.index = self.storage.open_index(schema=self.schema)
+        self.index = GramIndex(self.storage, schema=self.schema)
 
     def build_schema(self, fields):
         content_field_name, schema = super().build_schema(fields)
@@ -178,68 +134,49 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             return not whoosh_index.exists_in(self.path)
         return _fingerprint(stored) == _fingerprint(self.schema)
 
-    def parallel_writer(self):
-        """Whoosh's multiprocess writer. Its processes are forked at once, so call this where
-        the process has no database connection open: a forked child that drops an inherited
-        connection can roll back the parent's SQLite transaction ("disk I/O error", seen at
-        100k articles) or end its PostgreSQL session. BatchIndexer does that between pages.
-        Waits for the lock in this thread: a batch import must know its entries are written
-        before it reports them done."""
-        if not self.setup_complete:
-            self.setup()
+    def _writer(self, documents: int):
+        """A batch waits for the writer lock, so it is written when update() returns (or fails);
+        an edit takes AsyncWriter, as haystack does, which waits in a thread if locked."""
         self.index = self.index.refresh()
-        return self.index.writer(procs=PROCS, multisegment=True, limitmb=128, batchsize=100, timeout=600)
+        if documents >= BATCH_MIN:
+            return self.index.writer(timeout=600, delay=0.25)
+        return AsyncWriter(self.index)
 
-    def update(self, index, iterable, commit=True, writer=None):
+    def update(self, index, iterable, commit=True):
         objs = list(iterable)
         if not objs:
             return
         if not self.setup_complete:
             self.setup()
-        if writer is None and len(objs) >= PARALLEL_MIN:  # rebuild_index, update_index
-            from search.indexing import parallel_writer
-
-            writer = parallel_writer()
-        self.index = self.index.refresh()
-        parallel = writer is not None
-        if writer is None:
-            writer = AsyncWriter(self.index)  # as haystack does: waits in a thread if locked
-        expected = set()
+        writer = self._writer(len(objs))
         try:
             for obj in objs:
                 try:
                     doc = index.full_prepare(obj)
                 except SkipDocument:
                     continue
-                if parallel and not all(task.is_alive() for task in writer.tasks):
-                    raise IndexWriteError("an index writer process died")  # its queue would block
                 doc = {key: self._from_python(value) for key, value in doc.items() if key != "boost"}
                 writer.update_document(**doc)
-                expected.add(doc[ID_FIELD])
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(mergetype=merge_tiny)
+        writer.commit(mergetype=merge_tiers)
         engine.forget()
-        if parallel:
-            self._check_written(expected)
-
-    def _check_written(self, expected: set[str]) -> None:
-        """Whoosh's multiprocess commit drops the segment of a worker process that failed
-        without saying so; make sure every document is there."""
-        self.index = self.index.refresh()
-        with self.index.reader() as reader:
-            missing = [i for i in expected if (ID_FIELD, i) not in reader]
-        if missing:
-            raise IndexWriteError(f"{len(missing)} of {len(expected)} documents were not written to the index")
 
     def remove(self, obj_or_string, commit=True):
+        self.remove_many([obj_or_string])
+
+    def remove_many(self, objs_or_strings) -> None:
+        """Delete documents in one commit (haystack's remove() is one commit per document)."""
+        identifiers = [get_identifier(o) for o in objs_or_strings]
+        if not identifiers:
+            return
         if not self.setup_complete:
             self.setup()
-        self.index = self.index.refresh()
-        writer = AsyncWriter(self.index)
-        writer.delete_by_term(ID_FIELD, get_identifier(obj_or_string))
-        writer.commit(mergetype=merge_tiny)
+        writer = self._writer(len(identifiers))
+        for identifier in identifiers:
+            writer.delete_by_term(ID_FIELD, identifier)
+        writer.commit(mergetype=merge_tiers)
         engine.forget()
 
     def clear(self, models=None, commit=True):

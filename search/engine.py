@@ -6,18 +6,20 @@ haystack's Whoosh backend opens a new searcher for every search, scores every ma
 page is sorted by date, and counts each facet by un-inverting its field on every query (most of
 a search page's time). Here:
 
-- terms (a two-character word, a facet value), prefixes (one character) and phrases (three or
-  more characters: grams whose positions follow each other) are read from their posting lists a
-  block at a time into numpy, and AND / OR / NOT / date ranges are numpy set operations;
-  anything else is left to Whoosh's matcher;
+- character grams are read from the segments' gram files (search.grams) as slices of memory-
+  mapped arrays: a two-character term is one gram, one character the range of grams starting
+  with it, a longer string the phrase of its grams, whose positions must follow each other;
+- Whoosh's own terms (jieba words, facet values) are read from their posting lists a block at a
+  time into numpy; AND / OR / NOT / date ranges are numpy set operations, and anything else is
+  left to Whoosh's matcher;
 - facet values and dates per document are read once per segment and cached: a segment never
   changes, a commit adds or replaces segments, and only new ones are read. A facet count is then
   one bincount over the matched documents;
 - a date order is an argsort of the matched documents' dates; relevance is Whoosh's BM25F,
   computed over whole posting blocks (Whoosh's collector scores one document at a time, which
   at 100k articles is most of a common term's search);
-- decoded posting lists of the most used terms are kept (POSTINGS_CACHE_BYTES), per segment, so
-  工会 or a union's name is not decoded again for every search;
+- decoded Whoosh posting lists of the most used terms are kept (POSTINGS_CACHE_BYTES), per
+  segment, so a union's name is not decoded again for every search;
 - the last searches are remembered under the index generation they ran on (the search page asks
   haystack twice: facet counts and the page of results), so a page matches once and never sees an
   older index's results.
@@ -38,6 +40,8 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import MultiReader
 from whoosh.util.numeric import byte_to_length
+
+from search import grams
 
 REMEMBERED = 16  # searches kept per process; each holds 8 bytes per matched article
 POSTINGS_CACHE_BYTES = 96 * 2**20  # decoded posting lists kept per process (common terms)
@@ -69,19 +73,30 @@ def forget() -> None:
 
 def searcher(backend):
     """This thread's searcher, opened again when a commit happened (a cheap check of the table of
-    contents)."""
+    contents: its generation and when it was written, since an index deleted and written again,
+    as rebuild_index does, starts counting generations from the beginning)."""
     current = getattr(_local, "searcher", None)
-    if current is None or _local.owner is not backend:
-        backend.index = backend.index.refresh()
-        current = backend.index.searcher()
-        _local.owner = backend
-    elif not current.up_to_date():
+    index = backend.index = backend.index.refresh()
+    toc = _toc(index)
+    if current is None or _local.owner is not backend or _local.toc != toc:
         # Not Searcher.refresh(): it reuses the reader of a segment that only gained deletions,
         # so deleted articles would still be found.
-        current.close()
-        current = backend.index.refresh().searcher()
+        if current is not None:
+            current.close()
+        current = index.searcher()
+        # The gram files this searcher opens: they live as long as it does, so a file Whoosh
+        # deletes after a merge is unmapped when the last searcher using it goes.
+        current.gram_files, current.gram_storage = {}, backend.storage
+        _local.owner, _local.toc = backend, toc
     _local.searcher = current
     return current
+
+
+def _toc(index) -> tuple:
+    try:
+        return index.latest_generation(), index.last_modified()
+    except OSError:  # written between the two looks
+        return None, None
 
 
 def _segments(s) -> list[tuple[object, int]]:
@@ -254,58 +269,79 @@ def _term_ids(reader, fieldname: str, text: bytes, *, deletions: bool = True) ->
     return ids
 
 
-def _term_positions(reader, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray] | None:
-    """(docnum, position) of every occurrence of a gram in a segment, or None when the field
-    does not store positions as raw integers (an index written before GramPositions)."""
-    if (fieldname, text) not in reader:
-        return EMPTY, EMPTY
-    if type(reader.schema[fieldname].format).__name__ != "GramPositions":
-        return None
-
-    def read():
-        m, raw = _leaf(reader, fieldname, text)
-        if not raw:
-            return None
-        docs, positions = [], []
-        for docnums, block in _blocks(m):
-            values = block._data[2]
-            lengths = np.fromiter(map(len, values), np.int64, len(values)) // 4
-            docs.append(np.repeat(docnums, lengths))
-            positions.append(np.frombuffer(b"".join(values), np.uint32).astype(np.int64))
-        if not docs:
-            return EMPTY, EMPTY
-        return np.concatenate(docs), np.concatenate(positions)
-
-    found = _cached((reader.segment().segment_id(), fieldname, text, "positions"), read)
-    if found is None:
-        return None
-    docs, positions = found
-    if reader.has_deletions():
-        alive = ~np.isin(docs, _deleted_in(reader))
-        docs, positions = docs[alive], positions[alive]
-    return docs, positions
+def _is_grams(s, fieldname: str) -> bool:
+    return fieldname in s.schema and getattr(s.schema[fieldname], "beside_segments", False)
 
 
-def _phrase_ids(s, q) -> np.ndarray | None:
+def _gram_file(s, reader, fieldname: str) -> grams.Postings | None:
+    key = (reader.segment().segment_id(), fieldname)
+    if key not in s.gram_files:
+        s.gram_files[key] = grams.read(s.gram_storage, reader.segment(), fieldname)
+    return s.gram_files[key]
+
+
+def _gram_slices(s, fieldname: str, low: int, high: int | None = None):
+    """(docnums, positions, segment reader, docnum offset) of the grams numbered [low, high) (one
+    gram when high is None) in each segment, deletions included: docnums ascend within a gram,
+    and positions within a document."""
+    for reader, offset in _segments(s):
+        found = _gram_file(s, reader, fieldname)
+        if found is None:
+            continue
+        _, _, a, b = found.span(low, high)
+        if a < b:
+            yield found.docs[a:b].astype(np.int64), found.positions[a:b], reader, offset
+
+
+def _alive(reader, docs: np.ndarray) -> np.ndarray:
+    """Which of a segment's docnums are not deleted."""
+    if not reader.has_deletions():
+        return np.ones(len(docs), bool)
+    return ~np.isin(docs, _deleted_in(reader))
+
+
+def _gram_ids(s, fieldname: str, low: int, high: int | None = None) -> np.ndarray:
+    parts = []
+    for docs, _, reader, offset in _gram_slices(s, fieldname, low, high):
+        # one gram: its docnums ascend, repeated once per occurrence; a range: several grams
+        docs = docs[np.flatnonzero(_firsts(docs))] if high is None else np.unique(docs)
+        parts.append(docs[_alive(reader, docs)] + offset)
+    return np.concatenate(parts) if parts else EMPTY
+
+
+def _firsts(docs: np.ndarray) -> np.ndarray:
+    """Where each run of equal docnums starts."""
+    first = np.ones(len(docs), bool)
+    first[1:] = docs[1:] != docs[:-1]
+    return first
+
+
+def gram_doc_frequency(s, fieldname: str, gram: int) -> int:
+    """Documents holding a gram, deleted ones included (as Whoosh counts for its terms)."""
+    total = 0
+    for reader, _ in _segments(s):
+        found = _gram_file(s, reader, fieldname)
+        if found is not None:
+            total += found.doc_frequency(gram)
+    return total
+
+
+def _phrase_ids(s, q) -> np.ndarray:
     """Documents where the phrase's grams follow each other: each gram's occurrences keyed by
     (document, where the phrase would start), kept where every earlier gram has the same key,
-    rarest gram first. Keys come out of the postings already sorted (documents ascend, and
+    rarest gram first. Keys come out of the gram files already sorted (documents ascend, and
     positions within a document), so no sort is needed."""
-    grams = [(i, s.schema[q.fieldname].to_bytes(w)) for i, w in enumerate(q.words)]
-    grams.sort(key=lambda ig: s.doc_frequency(q.fieldname, ig[1]))
+    codes = [(i, grams.code(word)) for i, word in enumerate(q.words)]
+    codes.sort(key=lambda ic: gram_doc_frequency(s, q.fieldname, ic[1]))
     found = None
-    for i, gram in grams:
+    for i, gram in codes:
         parts = []
-        for reader, offset in _segments(s):
-            pairs = _term_positions(reader, q.fieldname, gram)
-            if pairs is None:
-                return None
-            docs, positions = pairs
+        for docs, positions, reader, offset in _gram_slices(s, q.fieldname, gram):
             keep = positions >= i
-            parts.append(((docs[keep] + offset) << 32) | (positions[keep] - i))
+            if found is None:  # the rarest gram: deleted documents drop out here, once
+                keep &= _alive(reader, docs)
+            parts.append(((docs[keep] + offset) << 32) | (positions[keep].astype(np.int64) - i))
         keys = np.concatenate(parts) if parts else EMPTY
-        if len(keys) > 1 and (keys[1:] < keys[:-1]).any():  # not as written by GRAMS.index
-            keys = np.sort(keys)
         found = keys if found is None else _sorted_common(found, keys)
         if not len(found):
             return EMPTY
@@ -345,6 +381,8 @@ def _deleted(s) -> np.ndarray:
 
 def ids(s, q) -> np.ndarray:
     """The sorted docnums a query matches."""
+    if isinstance(q, wq.Term | wq.Prefix | wq.Phrase) and _is_grams(s, q.fieldname):
+        return _gram_query_ids(s, q)
     if isinstance(q, wq.Term):
         parts = [_term_ids(r, q.fieldname, _term_bytes(s, q)) + off for r, off in _segments(s)]
         return np.concatenate(parts) if parts else EMPTY
@@ -363,11 +401,7 @@ def ids(s, q) -> np.ndarray:
     if isinstance(q, wq.Or):
         parts = [ids(s, sub) for sub in q.subqueries]
         return np.unique(np.concatenate(parts)) if parts else EMPTY
-    if isinstance(q, wq.Phrase) and q.slop == 1:
-        found = _phrase_ids(s, q)
-        if found is not None:
-            return found
-    if isinstance(q, wq.Prefix):  # one character: every gram starting with it
+    if isinstance(q, wq.Prefix):
         parts = [
             _term_ids(r, q.fieldname, term) + off
             for r, off in _segments(s)
@@ -379,6 +413,18 @@ def ids(s, q) -> np.ndarray:
     if q is wq.NullQuery:
         return EMPTY
     return np.fromiter(s.docs_for_query(q), np.int64)  # phrases, prefixes: Whoosh's matcher
+
+
+def _gram_query_ids(s, q) -> np.ndarray:
+    """What search.analyzer.gram_query makes: a gram, one character (a prefix), or a phrase of
+    grams. Whoosh holds no gram postings, so nothing else can be answered on these fields."""
+    if isinstance(q, wq.Term):
+        return _gram_ids(s, q.fieldname, grams.code(q.text))
+    if isinstance(q, wq.Prefix) and len(q.text) == 1:
+        return _gram_ids(s, q.fieldname, *grams.prefix_range(q.text))
+    if isinstance(q, wq.Phrase) and q.slop == 1:
+        return _phrase_ids(s, q)
+    raise ValueError(f"{q!r} cannot be matched on a gram field")
 
 
 def _term_bytes(s, q) -> bytes:
@@ -426,29 +472,61 @@ def _block_weights(stored, n: int) -> np.ndarray:
     return np.asarray(stored, np.float64)
 
 
-def _add_term(s, fieldname: str, text: bytes, boost: float, docnums: np.ndarray, scores: np.ndarray) -> None:
+def _gram_lengths(s, fieldname: str) -> np.ndarray:
+    """Every document's number of grams in a field, by docnum (exact: the gram files keep them)."""
+
+    def read(reader):
+        found = _gram_file(s, reader, fieldname)
+        return np.zeros(reader.doc_count_all()) if found is None else found.lengths.astype(np.float64)
+
+    return _per_document(s, "gram-length:" + fieldname, read)
+
+
+def _gram_weights(s, fieldname: str, gram: int) -> tuple[np.ndarray, np.ndarray]:
+    """(docnums, occurrences) of a gram over the index."""
+    ids, tf = [], []
+    for docs, _, _, offset in _gram_slices(s, fieldname, gram):
+        first = np.flatnonzero(_firsts(docs))
+        ids.append(docs[first] + offset)
+        tf.append(np.diff(np.append(first, len(docs))).astype(np.float64))
+    return (np.concatenate(ids), np.concatenate(tf)) if ids else (EMPTY, np.empty(0))
+
+
+def _add_term(s, fieldname: str, text, boost: float, docnums: np.ndarray, scores: np.ndarray) -> None:
     if fieldname not in s.schema or not s.schema[fieldname].scorable:
         return
-    ids, tf = _term_weights(s, fieldname, text)
+    if _is_grams(s, fieldname):
+        gram = grams.code(text)
+        ids, tf = _gram_weights(s, fieldname, gram)
+        tf = tf * s.schema[fieldname].format.field_boost
+        df = gram_doc_frequency(s, fieldname, gram)
+        lengths = _gram_lengths(s, fieldname)
+        avgfl = lengths.sum() / max(len(lengths), 1)
+    else:
+        text = text if isinstance(text, bytes) else s.schema[fieldname].to_bytes(text)
+        ids, tf = _term_weights(s, fieldname, text)
+        df = s.doc_frequency(fieldname, text)
+        lengths = _lengths(s, fieldname)
+        avgfl = s.avg_field_length(fieldname)
     where = np.searchsorted(docnums, ids)
     inside = where < len(docnums)
     inside[inside] = docnums[where[inside]] == ids[inside]
     if not inside.any():
         return
     ids, tf, where = ids[inside], tf[inside], where[inside]
-    idf = np.log(s.doc_count_all() / (s.doc_frequency(fieldname, text) + 1)) + 1
-    fl = _lengths(s, fieldname)[ids]
-    avgfl = s.avg_field_length(fieldname) or 1
+    idf = np.log(s.doc_count_all() / (df + 1)) + 1
+    fl = lengths[ids]
+    avgfl = avgfl or 1
     scores[where] += boost * idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))
 
 
 def _score(s, q, docnums: np.ndarray, scores: np.ndarray, boost: float = 1.0) -> None:
     boost *= q.boost
     if isinstance(q, wq.Term):
-        _add_term(s, q.fieldname, _term_bytes(s, q), boost, docnums, scores)
+        _add_term(s, q.fieldname, q.text, boost, docnums, scores)
     elif isinstance(q, wq.Phrase):
         for word in q.words:
-            _add_term(s, q.fieldname, s.schema[q.fieldname].to_bytes(word), boost, docnums, scores)
+            _add_term(s, q.fieldname, word, boost, docnums, scores)
     elif isinstance(q, wq.AndNot):
         _score(s, q.a, docnums, scores, boost)
     elif isinstance(q, wq.CompoundQuery | wq.AndMaybe):

@@ -19,29 +19,16 @@ def _index_and_backend():
     return index, connections["default"].get_backend()
 
 
-def index_articles(articles: Iterable[Article], writer=None) -> None:
-    """Write articles to the index; `writer` is a backend.parallel_writer() for large batches."""
+def index_articles(articles: Iterable[Article]) -> None:
     articles = list(articles)
     if articles:
         index, backend = _index_and_backend()
-        backend.update(index, articles, writer=writer)
-
-
-def parallel_writer():
-    """A multiprocess index writer, or None when there is no reason or no safe moment to fork
-    one: inside a database transaction, a forked process could disturb it."""
-    from django.db import connections as databases
-
-    if any(conn.in_atomic_block for conn in databases.all(initialized_only=True)):
-        return None
-    databases.close_all()  # nothing for the forked processes to inherit; reopened on next use
-    return _index_and_backend()[1].parallel_writer()
+        backend.update(index, articles)
 
 
 def unindex_articles(ids: Iterable[int]) -> None:
     _, backend = _index_and_backend()
-    for pk in ids:
-        backend.remove(f"newspaper.article.{pk}")
+    backend.remove_many([f"newspaper.article.{pk}" for pk in ids])
 
 
 @contextlib.contextmanager

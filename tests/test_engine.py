@@ -45,46 +45,58 @@ def found_ids(**params) -> list[int]:
 
 
 @pytest.fixture
-def imported_in_parallel(transactional_db, monkeypatch):
-    """The sample pages imported by BatchIndexer with Whoosh's multiprocess writer, however few
-    the articles. Outside a test transaction: the writer forks only where no transaction is open."""
-    monkeypatch.setattr(backends, "PARALLEL_MIN", 1)
-    forked = []
-    real = backends.ChineseWhooshBackend.parallel_writer
-    monkeypatch.setattr(backends.ChineseWhooshBackend, "parallel_writer", lambda self: forked.append(1) or real(self))
-    with BatchIndexer() as batch:
+def imported_in_batches(transactional_db, monkeypatch):
+    """The sample pages imported by BatchIndexer in several batches, each written by the
+    blocking writer a large batch takes, however few the articles."""
+    monkeypatch.setattr(backends, "BATCH_MIN", 1)
+    with BatchIndexer(size=20) as batch:
         for path in SEEDS:
             batch.add(ingest_source(Source(path.name, path.read_bytes()), index=False))
-    assert forked and not batch.failed
+    assert not batch.failed
     return batch
 
 
-def test_the_multiprocess_writer_indexes_every_article_and_matching_stays_exact(imported_in_parallel):
+def segments() -> list:
+    backend = connections["default"].get_backend()
+    if not backend.setup_complete:
+        backend.setup()
+    return backend.index.refresh().reader().leaf_readers()
+
+
+def test_batches_index_every_article_and_matching_stays_exact(imported_in_batches):
+    assert len(segments()) > 1
     assert indexed_ids() == set(Article.objects.values_list("pk", flat=True))
-    for text in ["工会", "职工", "浙江省总工会", "会信", "劳模"]:
+    for text in ["工会", "职工", "浙江省总工会", "会信", "劳模", "工", "z"]:
         assert set(found_ids(q=text)) == containing(text), text
 
 
-def test_writing_the_same_articles_again_replaces_them(imported_in_parallel):
-    backend = connections["default"].get_backend()
-    index_articles(Article.objects.all(), writer=backend.parallel_writer())
+def test_writing_the_same_articles_again_replaces_them(imported_in_batches):
+    index_articles(Article.objects.all())
     assert SearchQuerySet().models(Article).count() == Article.objects.count()
+    assert set(found_ids(q="浙江省总工会")) == containing("浙江省总工会")
 
 
-def test_no_writer_processes_are_forked_inside_a_transaction(archive):
-    from django.db import transaction
-
-    from search.indexing import parallel_writer
-
-    with transaction.atomic():
-        assert parallel_writer() is None
+SAMPLES = ["", "工", "ＡＢｃ１２ 工会,会信息。x", "“浙江省总工会”召开\n全省工会信息工作会议"]
 
 
-def test_a_batch_missing_from_the_index_is_an_error_not_silence(archive):
-    backend = connections["default"].get_backend()
-    backend._check_written({f"newspaper.article.{a.pk}" for a in Article.objects.all()})  # all there
-    with pytest.raises(backends.IndexWriteError, match="1 of 1 documents"):
-        backend._check_written({"newspaper.article.999999"})
+@pytest.mark.parametrize("texts", [SAMPLES, [p.read_text("utf-8") for p in SEEDS] + SAMPLES])
+def test_gram_files_hold_the_grams_and_positions_of_the_analyzer(texts):
+    from search import grams
+    from search.analyzer import gram_positions
+
+    postings = grams.build([grams.encode(texts)[:3]], grams.encode(texts)[3])
+    for doc, text in enumerate(texts):
+        found: dict[str, list[int]] = {}
+        for t in range(len(postings.terms)):
+            a, b = postings.starts[t], postings.starts[t + 1]
+            code = int(postings.terms[t])
+            gram = chr(code >> grams.SHIFT) + (chr(code & (2**grams.SHIFT - 1)) if code & (2**grams.SHIFT - 1) else "")
+            mine = postings.positions[a:b][postings.docs[a:b] == doc].tolist()
+            if mine:
+                found[gram] = mine
+                assert postings.docfreq[t] == len(set(postings.docs[a:b].tolist()))
+        assert found == gram_positions(text)
+        assert postings.lengths[doc] == sum(map(len, found.values()))
 
 
 def test_facet_counts_and_the_month_histogram_match_the_database(archive):
@@ -116,9 +128,10 @@ def test_a_deleted_article_is_not_found_by_a_term_or_a_filter(archive, django_ca
     assert article.pk in found_ids(q="工会") and article.pk in found_ids(union=union)
     with django_capture_on_commit_callbacks(execute=True):
         article.delete()
-    assert article.pk not in found_ids(q="工会")
+    for text in ["工会", "工", "浙江省总工会"]:  # a gram, a prefix, a phrase
+        assert article.pk not in found_ids(q=text)
+        assert set(found_ids(q=text)) == containing(text)
     assert article.pk not in found_ids(union=union)
-    assert set(found_ids(q="工会")) == containing("工会")
 
 
 def test_a_remembered_search_is_not_served_after_the_index_changed(archive):
@@ -148,7 +161,7 @@ def test_batch_import_indexes_every_page_once_at_the_end(monkeypatch):
     real = index_articles
     monkeypatch.setattr(
         "search.indexing.index_articles",
-        lambda articles, writer=None: writes.append(len(articles)) or real(articles, writer=writer),
+        lambda articles: writes.append(len(articles)) or real(articles),
     )
     with BatchIndexer(size=1000) as batch:
         for path in SEEDS:
@@ -161,11 +174,11 @@ def test_a_batch_that_fails_to_index_is_queued_and_stored_pages_stay(monkeypatch
     real = index_articles
     failures = []
 
-    def fails_once(articles, writer=None):
+    def fails_once(articles):
         if not failures:
             failures.append(len(articles))
             raise OSError("disk full")
-        real(articles, writer=writer)
+        real(articles)
 
     monkeypatch.setattr("search.indexing.index_articles", fails_once)
     call_command("ingest", *map(str, SEEDS))  # the job queue runs at once in tests
@@ -191,20 +204,20 @@ def test_an_index_written_with_other_field_types_is_rebuilt(archive, capsys):
 
 
 @pytest.mark.parametrize("text", ["浙江省总工会", "工会信息", "职工群众", "省总"])
-def test_phrases_are_matched_from_raw_positions_exactly(archive, text, monkeypatch):
-    answers = []
+def test_phrases_are_matched_by_gram_positions_exactly(archive, text, monkeypatch):
+    phrases = []
     real = engine._phrase_ids
-    monkeypatch.setattr(engine, "_phrase_ids", lambda s, q: answers.append(real(s, q)) or answers[-1])
+    monkeypatch.setattr(engine, "_phrase_ids", lambda s, q: phrases.append(q) or real(s, q))
     assert set(found_ids(q=text)) == containing(text)
-    assert all(a is not None for a in answers)  # numpy answered, not Whoosh's matcher
-    assert bool(answers) == (len(text) > 2)  # two characters are one gram: a term
+    assert bool(phrases) == (len(text) > 2)  # two characters are one gram: a term
 
 
 @pytest.mark.parametrize("text", ["工会", "职工 我省", "培训 OR 劳模"])
-def test_relevance_is_whooshs_bm25f_for_terms(archive, text):
-    """The numpy ranking gives the scores Whoosh's own collector gives, for queries of terms."""
+def test_relevance_of_words_is_whooshs_bm25f(archive, text):
+    """The numpy ranking gives the scores Whoosh's own collector gives for its fields (the
+    headline's jieba words)."""
     backend = connections["default"].get_backend()
-    query_string = search(q=text).parsed_query().whoosh()
+    query_string = " OR ".join(f"text:({word})" for word in text.split(" OR "))
     s = engine.searcher(backend)
     q = backend.parser.parse(query_string)
     ours = engine.ranked(s, q, engine.ids(s, q))
@@ -214,22 +227,51 @@ def test_relevance_is_whooshs_bm25f_for_terms(archive, text):
     assert {d for _, d in ours} == {d for _, d in whooshs}
 
 
-def test_commits_merge_only_tiny_segments_and_optimize_merges_all(archive, capsys):
+@pytest.mark.parametrize("text", ["工会", "浙江省总工会"])
+def test_relevance_of_grams_is_bm25f_over_the_texts(archive, text):
+    """The score of a gram query, computed here from the articles' texts with Whoosh's BM25F
+    formula and parameters: a phrase scores as the sum of its grams."""
+    import math
+
+    from search.analyzer import gram_positions, query_grams
+
     backend = connections["default"].get_backend()
-    for article in Article.objects.all()[:10]:  # ten edits: ten tiny segments, then one merge
+    s = engine.searcher(backend)
+    q = backend.parser.parse(f"grams:({text})")
+    ours = {int(s.stored_fields(d)["django_id"]): score for score, d in engine.ranked(s, q, engine.ids(s, q))}
+    grams_of = {a.pk: gram_positions(searchable_text(a)) for a in Article.objects.all()}
+    avgfl = sum(sum(map(len, g.values())) for g in grams_of.values()) / len(grams_of)
+
+    def bm25(gram, pk):
+        df = sum(gram in g for g in grams_of.values())
+        tf, fl = len(grams_of[pk].get(gram, ())), sum(map(len, grams_of[pk].values()))
+        idf = math.log(len(grams_of) / (df + 1)) + 1
+        return idf * tf * (engine.K1 + 1) / (tf + engine.K1 * (1 - engine.B + engine.B * fl / avgfl))
+
+    (gram_list,) = query_grams(text)
+    expected = {pk: sum(bm25(g, pk) for g in gram_list) for pk in containing(text)}
+    assert set(ours) == set(expected)
+    assert all(math.isclose(ours[pk], expected[pk], rel_tol=1e-9) for pk in expected)
+
+
+def test_commits_merge_segments_in_tiers_of_ten_and_optimize_merges_all(archive, capsys):
+    articles = list(Article.objects.all()[:11])
+    for article in articles[:10]:  # ten edits: ten one-article segments
         index_articles([article])
-    segments = backend.index.refresh().reader().leaf_readers()
-    assert 1 < len(segments) <= backends.TINY_SEGMENTS
+    assert sum(r.doc_count_all() == 1 for r, _ in segments()) == 10
+    index_articles([articles[10]])  # the next commit merges those ten into its own segment
+    assert sorted(r.doc_count_all() for r, _ in segments()) == [11, Article.objects.count()]
+    for text in ["工会", "工", "浙江省总工会"]:
+        assert set(found_ids(q=text)) == containing(text)
     call_command("optimize_index")
     assert "segments → 1" in capsys.readouterr().out
-    assert len(backend.index.refresh().reader().leaf_readers()) == 1
+    assert len(segments()) == 1
     assert indexed_ids() == set(Article.objects.values_list("pk", flat=True))
+    for text in ["工会", "工", "浙江省总工会"]:  # the merges carried the grams over
+        assert set(found_ids(q=text)) == containing(text)
 
 
-def test_rebuild_index_writes_large_batches_in_parallel(imported_in_parallel, monkeypatch):
-    forked = []
-    real = backends.ChineseWhooshBackend.parallel_writer
-    monkeypatch.setattr(backends.ChineseWhooshBackend, "parallel_writer", lambda self: forked.append(1) or real(self))
+def test_rebuild_index_writes_every_article_with_its_grams(imported_in_batches):
     call_command("rebuild_index", interactive=False, verbosity=0)
-    assert forked
     assert indexed_ids() == set(Article.objects.values_list("pk", flat=True))
+    assert set(found_ids(q="浙江省总工会")) == containing("浙江省总工会")

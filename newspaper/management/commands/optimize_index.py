@@ -6,9 +6,9 @@ from search import engine
 
 class Command(BaseCommand):
     help = (
-        "Merge the search index into one segment. Commits only merge tiny segments, so a large "
-        "archive accumulates one segment per ~1,000 imported articles; run this at a quiet hour "
-        "(it rewrites the whole index in one process and holds the writer lock meanwhile)."
+        "Merge the search index into one segment. Commits merge segments in tiers of ten, so an "
+        "archive keeps a few dozen segments at most; one segment makes a term's lookup cheapest. "
+        "Run it at a quiet hour: it rewrites the whole index and holds the writer lock meanwhile."
     )
 
     def handle(self, *args, **options):

@@ -1,0 +1,279 @@
+"""Character-gram postings, written with numpy into a file beside each Whoosh segment.
+
+Whoosh writes postings in pure Python, one at a time: each of the ~700 distinct grams of an
+article goes through its pool, a sort, its block writer and a pickle, about 13 ms of CPU per
+article (bench/RESULTS.md); reading them back decodes a zlib pickle per block. That capped the
+import at 49 articles/s on two cores and made a full re-index of 100k articles take over 20
+minutes. Grams need none of it: a batch of texts becomes postings in a few array operations, and
+a query reads a term's postings as a slice of a memory-mapped file.
+
+Whoosh still owns everything else: segments, commits and their lock, deletions, the ids, the
+jieba words and the facet fields. The GRAMS fields simply never reach its posting pool:
+`GramWriter` takes their texts aside and, when Whoosh finishes the segment, writes one file per
+gram field named after the segment (`MAIN_<segment>.grams_<field>`). Whoosh's own clean-up
+deletes it with the segment. Merges (`GramWriter.add_reader`) carry the postings over with the
+new document numbers, leaving out deleted documents as Whoosh does.
+
+A gram is a number: the first character's code point shifted left by 21 bits, or-ed with the
+second's (0 when the gram is the last character of a run). Code points are below 2**21, so the
+grams starting with one character are one range of numbers, which answers one-character queries.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh.fields import TEXT
+from whoosh.filedb.filestore import FileStorage
+from whoosh.formats import Positions
+from whoosh.index import FileIndex
+from whoosh.writing import SegmentWriter
+
+from search.analyzer import gram_query, normalise
+
+SHIFT = 21
+MAGIC = b"ZJGRAMS1"
+HEADER = np.dtype([("magic", "S8"), ("terms", "<u8"), ("postings", "<u8"), ("docs", "<u8")])
+EXT = ".grams_"
+
+# The characters RUN_RE (search.analyzer) treats as text, as code point ranges.
+_RANGES = [(0x30, 0x39), (0x61, 0x7A), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)]
+
+
+def code(gram: str) -> int:
+    """The number of a gram of one or two characters."""
+    return ord(gram[0]) << SHIFT | (ord(gram[1]) if len(gram) > 1 else 0)
+
+
+def prefix_range(char: str) -> tuple[int, int]:
+    """The numbers of every gram starting with `char`: [low, high)."""
+    return ord(char) << SHIFT, (ord(char) + 1) << SHIFT
+
+
+# -- writing ------------------------------------------------------------------------------------
+@dataclass
+class Postings:
+    """A segment's postings of one field, ordered by (gram, document, position)."""
+
+    terms: np.ndarray  # uint64, sorted, unique
+    starts: np.ndarray  # int64, len(terms) + 1: where each term's postings begin
+    docfreq: np.ndarray  # uint32: documents per term
+    docs: np.ndarray  # uint32
+    positions: np.ndarray  # uint32
+    lengths: np.ndarray  # uint32, one per document of the segment: its number of grams
+
+    def span(self, low: int, high: int | None = None) -> tuple[int, int, int, int]:
+        """(first term, end term, first posting, end posting) of the grams numbered [low, high)
+        (one gram when high is None)."""
+        t0 = int(np.searchsorted(self.terms, low, "left"))
+        t1 = (
+            t0 + int(t0 < len(self.terms) and self.terms[t0] == low)
+            if high is None
+            else int(np.searchsorted(self.terms, high, "left"))
+        )
+        return t0, t1, int(self.starts[t0]), int(self.starts[t1])
+
+    def doc_frequency(self, gram: int) -> int:
+        t0, t1, _, _ = self.span(gram)
+        return int(self.docfreq[t0]) if t1 > t0 else 0
+
+
+def encode(texts: Sequence[str | None]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(grams, documents, positions, lengths) of a batch of texts, document i being texts[i], in
+    document and position order: the same grams and positions as analyzer.gram_positions, at
+    every searchable character the bigram starting there (the last of a run: itself)."""
+    normalised = [normalise(t) if t else "" for t in texts]
+    if not normalised:
+        empty = np.empty(0, np.int64)
+        return empty.astype(np.uint64), empty, empty.astype(np.uint32), empty.astype(np.uint32)
+    chars = np.frombuffer("\0".join(normalised).encode("utf-32-le"), np.uint32)
+    searchable = np.zeros(len(chars), bool)
+    for low, high in _RANGES:
+        searchable |= (chars >= low) & (chars <= high)
+    where = np.flatnonzero(searchable)
+    first = chars[where].astype(np.uint64)
+    second = np.zeros(len(where), np.uint64)
+    follows = where[1:] == where[:-1] + 1  # the next searchable character is the next character
+    second[:-1][follows] = first[1:][follows]
+    grams = first << np.uint64(SHIFT) | second
+    text_starts = np.cumsum([0] + [len(t) + 1 for t in normalised[:-1]])
+    docs = np.searchsorted(text_starts, where, "right") - 1
+    lengths = np.bincount(docs, minlength=len(normalised)).astype(np.uint32)
+    doc_first = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    positions = (np.arange(len(where)) - doc_first[docs]).astype(np.uint32)
+    return grams, docs, positions, lengths
+
+
+def build(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], lengths: np.ndarray) -> Postings:
+    """Postings from (grams, documents, positions) parts, each in document and position order:
+    when the parts follow each other in document order too (as a writer makes them), a stable
+    sort by gram keeps that order within each gram."""
+    grams = np.concatenate([p[0] for p in parts]) if parts else np.empty(0, np.uint64)
+    docs = np.concatenate([p[1] for p in parts]).astype(np.uint32) if parts else np.empty(0, np.uint32)
+    positions = np.concatenate([p[2] for p in parts]).astype(np.uint32) if parts else np.empty(0, np.uint32)
+    in_order = all(a[1][-1] < b[1][0] for a, b in itertools.pairwise(parts) if len(a[1]) and len(b[1]))
+    order = np.argsort(grams, kind="stable") if in_order else np.lexsort((positions, docs, grams))
+    grams, docs, positions = grams[order], docs[order], positions[order]
+    new_term = np.ones(len(grams), bool)
+    new_term[1:] = grams[1:] != grams[:-1]
+    starts = np.append(np.flatnonzero(new_term), len(grams)).astype(np.int64)
+    new_doc = new_term.copy()
+    new_doc[1:] |= docs[1:] != docs[:-1]
+    docfreq = np.add.reduceat(new_doc.astype(np.uint32), starts[:-1]) if len(grams) else np.empty(0, np.uint32)
+    return Postings(grams[new_term], starts, docfreq.astype(np.uint32), docs, positions, lengths.astype(np.uint32))
+
+
+def _arrays(p: Postings) -> list[np.ndarray]:
+    return [p.terms, p.starts, p.docfreq, p.docs, p.positions, p.lengths]
+
+
+def _layout(terms: int, postings: int, docs: int) -> list[tuple[str, str, int]]:
+    return [
+        ("terms", "<u8", terms),
+        ("starts", "<i8", terms + 1),
+        ("docfreq", "<u4", terms),
+        ("docs", "<u4", postings),
+        ("positions", "<u4", postings),
+        ("lengths", "<u4", docs),
+    ]
+
+
+def filename(segment, fieldname: str) -> str:
+    return segment.make_filename(EXT + fieldname)
+
+
+def write(storage, segment, fieldname: str, postings: Postings) -> None:
+    header = np.array([(MAGIC, len(postings.terms), len(postings.docs), len(postings.lengths))], HEADER)
+    f = storage.create_file(filename(segment, fieldname))
+    try:
+        f.write(header.tobytes())
+        for array, (_, dtype, _) in zip(_arrays(postings), _layout(1, 1, 1), strict=True):
+            f.write(np.ascontiguousarray(array, dtype).tobytes())
+    finally:
+        f.close()
+
+
+def read(storage, segment, fieldname: str) -> Postings | None:
+    """A segment's postings of a field, memory-mapped from a file storage (the page cache is
+    shared between processes and nothing is decoded), or None when the segment has no file for
+    the field (written before the field existed)."""
+    name = filename(segment, fieldname)
+    if not storage.file_exists(name):
+        return None
+    if isinstance(storage, FileStorage):
+        buf = np.memmap(os.path.join(storage.folder, name), np.uint8, "r")
+    else:  # in memory (haystack's "ram" storage)
+        f = storage.open_file(name)
+        try:
+            buf = np.frombuffer(f.read(), np.uint8)
+        finally:
+            f.close()
+    header = np.frombuffer(buf[: HEADER.itemsize], HEADER)[0]
+    if header["magic"] != MAGIC:
+        raise ValueError(f"{name} is not a gram postings file")
+    arrays, offset = [], HEADER.itemsize
+    for _, dtype, count in _layout(int(header["terms"]), int(header["postings"]), int(header["docs"])):
+        size = np.dtype(dtype).itemsize * count
+        arrays.append(np.frombuffer(buf[offset : offset + size], dtype))
+        offset += size
+    return Postings(*arrays)
+
+
+# -- the Whoosh side ----------------------------------------------------------------------------
+class GramsBeside(Positions):
+    """The format of GRAMS fields: Whoosh never sees their postings (they are in the segment's
+    gram files); named so that an index written before (grams in Whoosh's postings) is told apart
+    and rebuilt by `manage.py ensure_index`."""
+
+
+class GRAMS(TEXT):
+    """Character grams with positions, which parse their own queries: a term becomes the phrase
+    of its bigrams (a single character, a prefix), which is exact substring matching. The text
+    goes to GramWriter, never to Whoosh's posting pool."""
+
+    beside_segments = True
+
+    def __init__(self, analyzer, field_boost=1.0):
+        super().__init__(analyzer=analyzer, field_boost=field_boost, phrase=True)
+        self.format = GramsBeside(field_boost=field_boost)
+
+    def index(self, value, **kwargs):
+        raise TypeError("GRAMS fields are written by search.grams.GramWriter")
+
+    def self_parsing(self):
+        return True
+
+    def parse_query(self, fieldname, qstring, boost=1.0):
+        return gram_query(fieldname, qstring, boost)
+
+
+def gram_fields(schema) -> list[str]:
+    return [name for name, field in schema.items() if getattr(field, "beside_segments", False)]
+
+
+class GramWriter(SegmentWriter):
+    """Whoosh's segment writer, with the GRAMS fields' postings written by numpy."""
+
+    def __init__(self, ix, **kwargs):
+        super().__init__(ix, **kwargs)
+        self._grams = gram_fields(self.schema)
+        self._texts: dict[str, list[tuple[int, str]]] = {name: [] for name in self._grams}
+        self._carried: dict[str, list[tuple[int, tuple, np.ndarray]]] = {name: [] for name in self._grams}
+
+    def add_document(self, **fields):
+        docnum = self.docnum
+        texts = {name: fields.pop(name) for name in self._grams if name in fields}
+        super().add_document(**fields)
+        for name, text in texts.items():
+            if text:
+                self._texts[name].append((docnum, text))
+
+    def add_reader(self, reader):
+        """Merge a segment: Whoosh copies its documents, skipping deleted ones; the gram postings
+        follow them to their new numbers."""
+        base = self.docnum
+        super().add_reader(reader)
+        n = reader.doc_count_all()
+        alive = np.ones(n, bool)
+        if reader.has_deletions():
+            alive[list(reader.segment().deleted_docs())] = False
+        renumber = base + np.cumsum(alive) - 1
+        for name in self._grams:
+            found = read(self.storage, reader.segment(), name)
+            if found is None:
+                continue
+            grams = np.repeat(found.terms, np.diff(found.starts))
+            keep = alive[found.docs]
+            part = (grams[keep], renumber[found.docs[keep]], np.asarray(found.positions)[keep])
+            self._carried[name].append((base, part, np.asarray(found.lengths)[alive]))
+
+    def _finalize_segment(self):
+        segment = super()._finalize_segment()
+        count = segment.doc_count_all()
+        for name in self._grams:
+            lengths = np.zeros(count, np.uint32)
+            parts = []
+            for base, part, carried_lengths in self._carried[name]:
+                lengths[base : base + len(carried_lengths)] = carried_lengths
+                parts.append((base, part))
+            if self._texts[name]:
+                docnums = np.array([d for d, _ in self._texts[name]], np.int64)
+                grams, docs, positions, counts = encode([t for _, t in self._texts[name]])
+                lengths[docnums] = counts
+                parts.append((int(docnums[0]), (grams, docnums[docs], positions)))
+            parts.sort(key=lambda bp: bp[0])  # document order, which build() relies on
+            write(self.storage, segment, name, build([p for _, p in parts], lengths))
+        return segment
+
+
+class GramIndex(FileIndex):
+    """An index whose writers are GramWriters (one process: writing grams no longer needs more)."""
+
+    def writer(self, procs=1, **kwargs):
+        kwargs.pop("multisegment", None)
+        kwargs.pop("batchsize", None)
+        return GramWriter(self, **kwargs)
