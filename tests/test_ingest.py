@@ -57,6 +57,20 @@ def test_it_updates_a_changed_page_in_place_keeping_article_ids():
     assert SearchQuerySet().models(Article).filter(grams__exact="培训会").count() == 1
 
 
+def test_each_import_of_a_page_is_one_history_version_per_article_with_its_topics():
+    ingest_source(Source("002.txt", seed("002")))
+    fixed = seed("002").decode().replace("省总工会举办基层党组织书记培训班", "省总工会举办基层党组织书记培训会")
+    ingest_source(Source("002-fixed.txt", fixed.encode()))
+    articles = list(Article.objects.prefetch_related("topics"))
+    assert any(a.topics.all() for a in articles)
+    for article in articles:
+        versions = list(article.history.order_by("history_id"))
+        assert [v.history_type for v in versions] == ["+", "~"]
+        assert versions[-1].title == article.title
+        for version in versions:
+            assert {t.topic_id for t in version.topics.all()} == {t.pk for t in article.topics.all()}
+
+
 def test_it_removes_articles_a_new_version_of_the_page_no_longer_has():
     ingest_source(Source("002.txt", seed("002")))
     shorter = seed("002").decode().split("德清工会以")[0]
