@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from haystack.constants import DJANGO_CT, DJANGO_ID
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.models import SearchResult
 from haystack.utils.app_loading import haystack_get_model
 from whoosh import query as wq
@@ -280,17 +280,12 @@ def _gram_file(s, reader, fieldname: str) -> grams.Postings | None:
     return s.gram_files[key]
 
 
-def _gram_slices(s, fieldname: str, low: int, high: int | None = None):
-    """(docnums, positions, segment reader, docnum offset) of the grams numbered [low, high) (one
-    gram when high is None) in each segment, deletions included: docnums ascend within a gram,
-    and positions within a document."""
+def _gram_files(s, fieldname: str):
+    """(gram file, segment reader, docnum offset) of each segment that has one."""
     for reader, offset in _segments(s):
         found = _gram_file(s, reader, fieldname)
-        if found is None:
-            continue
-        _, _, a, b = found.span(low, high)
-        if a < b:
-            yield found.docs[a:b].astype(np.int64), found.positions[a:b], reader, offset
+        if found is not None:
+            yield found, reader, offset
 
 
 def _alive(reader, docs: np.ndarray) -> np.ndarray:
@@ -301,46 +296,45 @@ def _alive(reader, docs: np.ndarray) -> np.ndarray:
 
 
 def _gram_ids(s, fieldname: str, low: int, high: int | None = None) -> np.ndarray:
+    """The documents holding gram `low`, or any gram of [low, high)."""
     parts = []
-    for docs, _, reader, offset in _gram_slices(s, fieldname, low, high):
-        # one gram: its docnums ascend, repeated once per occurrence; a range: several grams
-        docs = docs[np.flatnonzero(_firsts(docs))] if high is None else np.unique(docs)
+    for found, reader, offset in _gram_files(s, fieldname):
+        t0, t1 = found.terms_of(low, high)
+        docs = found.docs[found.doc_starts[t0] : found.doc_starts[t1]].astype(np.int64)
+        if t1 - t0 > 1:  # several grams: their documents overlap
+            docs = np.unique(docs)
         parts.append(docs[_alive(reader, docs)] + offset)
     return np.concatenate(parts) if parts else EMPTY
 
 
-def _firsts(docs: np.ndarray) -> np.ndarray:
-    """Where each run of equal docnums starts."""
-    first = np.ones(len(docs), bool)
-    first[1:] = docs[1:] != docs[:-1]
-    return first
-
-
 def gram_doc_frequency(s, fieldname: str, gram: int) -> int:
     """Documents holding a gram, deleted ones included (as Whoosh counts for its terms)."""
-    total = 0
-    for reader, _ in _segments(s):
-        found = _gram_file(s, reader, fieldname)
-        if found is not None:
-            total += found.doc_frequency(gram)
-    return total
+    return sum(found.doc_frequency(gram) for found, _, _ in _gram_files(s, fieldname))
 
 
 def _phrase_ids(s, q) -> np.ndarray:
     """Documents where the phrase's grams follow each other: each gram's occurrences keyed by
     (document, where the phrase would start), kept where every earlier gram has the same key,
-    rarest gram first. Keys come out of the gram files already sorted (documents ascend, and
-    positions within a document), so no sort is needed."""
+    rarest gram first; after it, only the positions in the documents still in the running are
+    read. Keys come out of the gram files already sorted (documents ascend, and positions
+    within a document), so no sort is needed."""
     codes = [(i, grams.code(word)) for i, word in enumerate(q.words)]
     codes.sort(key=lambda ic: gram_doc_frequency(s, q.fieldname, ic[1]))
     found = None
     for i, gram in codes:
         parts = []
-        for docs, positions, reader, offset in _gram_slices(s, q.fieldname, gram):
+        for postings, reader, offset in _gram_files(s, q.fieldname):
+            among = None
+            if found is not None:  # the documents of this segment still in the running
+                lo, hi = np.searchsorted(found, [offset << 32, (offset + reader.doc_count_all()) << 32])
+                if lo == hi:
+                    continue
+                among = np.unique(found[lo:hi] >> 32) - offset
+            docs, positions = postings.occurrences(gram, among)
             keep = positions >= i
             if found is None:  # the rarest gram: deleted documents drop out here, once
                 keep &= _alive(reader, docs)
-            parts.append(((docs[keep] + offset) << 32) | (positions[keep].astype(np.int64) - i))
+            parts.append(((docs[keep] + offset) << 32) | (positions[keep] - i))
         keys = np.concatenate(parts) if parts else EMPTY
         found = keys if found is None else _sorted_common(found, keys)
         if not len(found):
@@ -355,14 +349,17 @@ def _sorted_common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return a[b[where] == a] if len(b) else EMPTY
 
 
-def _date_range(s, q) -> np.ndarray:
-    dates = date_column(s)
+def _in_range(q, dates: np.ndarray) -> np.ndarray:
     keep = np.ones(len(dates), bool)
     if q.start is not None:
         keep &= dates > q.start if q.startexcl else dates >= q.start
     if q.end is not None:
         keep &= dates < q.end if q.endexcl else dates <= q.end
-    alive = np.flatnonzero(keep)
+    return keep
+
+
+def _date_range(s, q) -> np.ndarray:
+    alive = np.flatnonzero(_in_range(q, date_column(s)))
     return alive if not s.reader().has_deletions() else np.setdiff1d(alive, _deleted(s), assume_unique=True)
 
 
@@ -383,6 +380,8 @@ def ids(s, q) -> np.ndarray:
     """The sorted docnums a query matches."""
     if isinstance(q, wq.Term | wq.Prefix | wq.Phrase) and _is_grams(s, q.fieldname):
         return _gram_query_ids(s, q)
+    if isinstance(q, wq.Term) and _is_facet(s, q.fieldname):
+        return _facet_ids(s, q.fieldname, q.text)
     if isinstance(q, wq.Term):
         parts = [_term_ids(r, q.fieldname, _term_bytes(s, q)) + off for r, off in _segments(s)]
         return np.concatenate(parts) if parts else EMPTY
@@ -393,6 +392,9 @@ def ids(s, q) -> np.ndarray:
     if isinstance(q, wq.And):
         result = None
         for sub in sorted(q.subqueries, key=lambda sub: isinstance(sub, wq.NumericRange)):
+            if result is not None and isinstance(sub, wq.NumericRange) and sub.fieldname == DATE_FIELD:
+                result = result[_in_range(sub, date_column(s)[result])]  # the matches' dates only
+                continue
             found = ids(s, sub)
             result = found if result is None else np.intersect1d(result, found, assume_unique=True)
             if not len(result):
@@ -413,6 +415,30 @@ def ids(s, q) -> np.ndarray:
     if q is wq.NullQuery:
         return EMPTY
     return np.fromiter(s.docs_for_query(q), np.int64)  # phrases, prefixes: Whoosh's matcher
+
+
+def _is_facet(s, fieldname: str) -> bool:
+    """A field of whole values that rank nothing (union, topic, kind, month, the model)."""
+    return fieldname in s.schema and not s.schema[fieldname].scorable and fieldname not in (ID, DJANGO_ID)
+
+
+def _facet_ids(s, fieldname: str, value) -> np.ndarray:
+    """The documents with a facet value, from the facet's column: each value's documents are
+    laid out once per index generation, so a filter is a slice."""
+    key = (generation(s), "by value", fieldname)
+    table = _index_columns.get(key)
+    if table is None:
+        docs, codes, values = facet_column(s, fieldname)
+        order = np.argsort(codes, kind="stable")  # documents stay ascending within a value
+        bounds = np.searchsorted(codes[order], np.arange(len(values) + 1))
+        table = (docs[order], bounds, {v: i for i, v in enumerate(values)})
+        _remember_column(key, table)
+    docs, bounds, number = table
+    i = number.get(value.decode("utf-8") if isinstance(value, bytes) else value)
+    if i is None:
+        return EMPTY
+    found = docs[bounds[i] : bounds[i + 1]]
+    return np.setdiff1d(found, _deleted(s), assume_unique=True) if s.reader().has_deletions() else found
 
 
 def _gram_query_ids(s, q) -> np.ndarray:
@@ -485,10 +511,10 @@ def _gram_lengths(s, fieldname: str) -> np.ndarray:
 def _gram_weights(s, fieldname: str, gram: int) -> tuple[np.ndarray, np.ndarray]:
     """(docnums, occurrences) of a gram over the index."""
     ids, tf = [], []
-    for docs, _, _, offset in _gram_slices(s, fieldname, gram):
-        first = np.flatnonzero(_firsts(docs))
-        ids.append(docs[first] + offset)
-        tf.append(np.diff(np.append(first, len(docs))).astype(np.float64))
+    for found, _, offset in _gram_files(s, fieldname):
+        docs, freqs = found.documents(gram)
+        ids.append(docs.astype(np.int64) + offset)
+        tf.append(freqs.astype(np.float64))
     return (np.concatenate(ids), np.concatenate(tf)) if ids else (EMPTY, np.empty(0))
 
 
@@ -558,13 +584,33 @@ def match(s, q, query_string: str) -> Match:
     return found
 
 
+_parsed: OrderedDict[tuple, wq.Query] = OrderedDict()
+
+
+def parsed(parser, query_string: str) -> wq.Query:
+    """Whoosh's parse of a query string (a millisecond: a third of a filter's whole search),
+    remembered for the last searches; the query objects are only read."""
+    key = (id(parser), query_string)
+    with _lock:
+        found = _parsed.get(key)
+        if found is not None:
+            _parsed.move_to_end(key)
+            return found
+    found = parser.parse(query_string)
+    with _lock:
+        _parsed[key] = found
+        while len(_parsed) > 256:
+            _parsed.popitem(last=False)
+    return found
+
+
 # -- the backend's search -----------------------------------------------------------------------
 def search(backend, query_string, *, sort_by=None, start_offset=0, end_offset=None, facets=None, result_class=None):
     empty = {"results": [], "hits": 0, "facets": {}, "spelling_suggestion": None}
     if not query_string:
         return empty
     s = searcher(backend)
-    q = backend.parser.parse(query_string) if s.doc_count() else None
+    q = parsed(backend.parser, query_string) if s.doc_count() else None
     if q is None:
         return empty
     found = match(s, q, query_string)

@@ -36,8 +36,8 @@ from whoosh.writing import SegmentWriter
 from search.analyzer import gram_query, normalise
 
 SHIFT = 21
-MAGIC = b"ZJGRAMS1"
-HEADER = np.dtype([("magic", "S8"), ("terms", "<u8"), ("postings", "<u8"), ("docs", "<u8")])
+MAGIC = b"ZJGRAMS2"
+HEADER = np.dtype([("magic", "S8"), ("terms", "<u8"), ("pairs", "<u8"), ("postings", "<u8"), ("docs", "<u8")])
 EXT = ".grams_"
 
 # The characters RUN_RE (search.analyzer) treats as text, as code point ranges.
@@ -54,32 +54,57 @@ def prefix_range(char: str) -> tuple[int, int]:
     return ord(char) << SHIFT, (ord(char) + 1) << SHIFT
 
 
-# -- writing ------------------------------------------------------------------------------------
+# -- the file ---------------------------------------------------------------------------------
 @dataclass
 class Postings:
-    """A segment's postings of one field, ordered by (gram, document, position)."""
+    """A segment's postings of one field: for each gram, the documents holding it (ascending)
+    with how often, and the positions of every occurrence (by document, then ascending)."""
 
     terms: np.ndarray  # uint64, sorted, unique
-    starts: np.ndarray  # int64, len(terms) + 1: where each term's postings begin
-    docfreq: np.ndarray  # uint32: documents per term
-    docs: np.ndarray  # uint32
+    doc_starts: np.ndarray  # int64, len(terms) + 1: where each gram's documents begin
+    pos_starts: np.ndarray  # int64, len(terms) + 1: where each gram's positions begin
+    docs: np.ndarray  # uint32: the documents of each gram
+    freqs: np.ndarray  # uint32: occurrences in each of those documents
     positions: np.ndarray  # uint32
     lengths: np.ndarray  # uint32, one per document of the segment: its number of grams
 
-    def span(self, low: int, high: int | None = None) -> tuple[int, int, int, int]:
-        """(first term, end term, first posting, end posting) of the grams numbered [low, high)
-        (one gram when high is None)."""
-        t0 = int(np.searchsorted(self.terms, low, "left"))
-        t1 = (
-            t0 + int(t0 < len(self.terms) and self.terms[t0] == low)
-            if high is None
-            else int(np.searchsorted(self.terms, high, "left"))
-        )
-        return t0, t1, int(self.starts[t0]), int(self.starts[t1])
+    def terms_of(self, low: int, high: int | None = None) -> tuple[int, int]:
+        """The term numbers of grams [low, high) (the gram `low` alone when high is None)."""
+        # the key as the array's type: a Python int would make numpy convert the whole array
+        t0 = int(self.terms.searchsorted(np.uint64(low)))
+        if high is None:
+            return t0, t0 + int(t0 < len(self.terms) and self.terms[t0] == low)
+        return t0, int(self.terms.searchsorted(np.uint64(high)))
 
     def doc_frequency(self, gram: int) -> int:
-        t0, t1, _, _ = self.span(gram)
-        return int(self.docfreq[t0]) if t1 > t0 else 0
+        t0, t1 = self.terms_of(gram)
+        return int(self.doc_starts[t1] - self.doc_starts[t0])
+
+    def documents(self, gram: int) -> tuple[np.ndarray, np.ndarray]:
+        """(documents, occurrences in each) of a gram."""
+        t0, t1 = self.terms_of(gram)
+        a, b = self.doc_starts[t0], self.doc_starts[t1]
+        return self.docs[a:b], self.freqs[a:b]
+
+    def occurrences(self, gram: int, among: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(document, position) of every occurrence of a gram, in that order; only in the
+        documents `among` (sorted) when given, read without touching the others' positions."""
+        t0, t1 = self.terms_of(gram)
+        docs, freqs = self.documents(gram)
+        p0 = int(self.pos_starts[t0])
+        if among is None:
+            return np.repeat(docs.astype(np.int64), freqs), self.positions[p0 : self.pos_starts[t1]].astype(np.int64)
+        among = among.astype(docs.dtype)
+        where = docs.searchsorted(among)
+        inside = where < len(docs)
+        where = where[inside][docs[where[inside]] == among[inside]]
+        ends = np.cumsum(freqs, dtype=np.int64)
+        counts = freqs[where].astype(np.int64)
+        starts = p0 + ends[where] - counts
+        total = int(counts.sum())
+        # the positions of each chosen document: a run from its start, runs laid end to end
+        offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(starts, counts)
+        return np.repeat(docs[where].astype(np.int64), counts), self.positions[offsets].astype(np.int64)
 
 
 def encode(texts: Sequence[str | None]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -112,31 +137,37 @@ def build(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], lengths: np.nd
     """Postings from (grams, documents, positions) parts, each in document and position order:
     when the parts follow each other in document order too (as a writer makes them), a stable
     sort by gram keeps that order within each gram."""
-    grams = np.concatenate([p[0] for p in parts]) if parts else np.empty(0, np.uint64)
-    docs = np.concatenate([p[1] for p in parts]).astype(np.uint32) if parts else np.empty(0, np.uint32)
-    positions = np.concatenate([p[2] for p in parts]).astype(np.uint32) if parts else np.empty(0, np.uint32)
+    if parts:
+        grams, docs, positions = (np.concatenate([p[i] for p in parts]) for i in range(3))
+    else:
+        grams, docs, positions = np.empty(0, np.uint64), np.empty(0, np.int64), np.empty(0, np.int64)
     in_order = all(a[1][-1] < b[1][0] for a, b in itertools.pairwise(parts) if len(a[1]) and len(b[1]))
     order = np.argsort(grams, kind="stable") if in_order else np.lexsort((positions, docs, grams))
     grams, docs, positions = grams[order], docs[order], positions[order]
     new_term = np.ones(len(grams), bool)
     new_term[1:] = grams[1:] != grams[:-1]
-    starts = np.append(np.flatnonzero(new_term), len(grams)).astype(np.int64)
     new_doc = new_term.copy()
     new_doc[1:] |= docs[1:] != docs[:-1]
-    docfreq = np.add.reduceat(new_doc.astype(np.uint32), starts[:-1]) if len(grams) else np.empty(0, np.uint32)
-    return Postings(grams[new_term], starts, docfreq.astype(np.uint32), docs, positions, lengths.astype(np.uint32))
+    term_at, doc_at = np.flatnonzero(new_term), np.flatnonzero(new_doc)
+    return Postings(
+        terms=grams[term_at],
+        doc_starts=np.append(np.searchsorted(doc_at, term_at), len(doc_at)).astype(np.int64),
+        pos_starts=np.append(term_at, len(grams)).astype(np.int64),
+        docs=docs[doc_at].astype(np.uint32),
+        freqs=np.diff(np.append(doc_at, len(grams))).astype(np.uint32),
+        positions=positions.astype(np.uint32),
+        lengths=lengths.astype(np.uint32),
+    )
 
 
-def _arrays(p: Postings) -> list[np.ndarray]:
-    return [p.terms, p.starts, p.docfreq, p.docs, p.positions, p.lengths]
-
-
-def _layout(terms: int, postings: int, docs: int) -> list[tuple[str, str, int]]:
+def _layout(terms: int, pairs: int, postings: int, docs: int) -> list[tuple[str, str, int]]:
+    """The arrays of a file, in order, after the header: (name, type, length)."""
     return [
         ("terms", "<u8", terms),
-        ("starts", "<i8", terms + 1),
-        ("docfreq", "<u4", terms),
-        ("docs", "<u4", postings),
+        ("doc_starts", "<i8", terms + 1),
+        ("pos_starts", "<i8", terms + 1),
+        ("docs", "<u4", pairs),
+        ("freqs", "<u4", pairs),
         ("positions", "<u4", postings),
         ("lengths", "<u4", docs),
     ]
@@ -147,12 +178,13 @@ def filename(segment, fieldname: str) -> str:
 
 
 def write(storage, segment, fieldname: str, postings: Postings) -> None:
-    header = np.array([(MAGIC, len(postings.terms), len(postings.docs), len(postings.lengths))], HEADER)
+    p = postings
+    header = np.array([(MAGIC, len(p.terms), len(p.docs), len(p.positions), len(p.lengths))], HEADER)
     f = storage.create_file(filename(segment, fieldname))
     try:
         f.write(header.tobytes())
-        for array, (_, dtype, _) in zip(_arrays(postings), _layout(1, 1, 1), strict=True):
-            f.write(np.ascontiguousarray(array, dtype).tobytes())
+        for name, dtype, _ in _layout(0, 0, 0, 0):
+            f.write(np.ascontiguousarray(getattr(p, name), dtype).tobytes())
     finally:
         f.close()
 
@@ -175,12 +207,13 @@ def read(storage, segment, fieldname: str) -> Postings | None:
     header = np.frombuffer(buf[: HEADER.itemsize], HEADER)[0]
     if header["magic"] != MAGIC:
         raise ValueError(f"{name} is not a gram postings file")
-    arrays, offset = [], HEADER.itemsize
-    for _, dtype, count in _layout(int(header["terms"]), int(header["postings"]), int(header["docs"])):
+    arrays, offset = {}, HEADER.itemsize
+    counts = (int(header[k]) for k in ("terms", "pairs", "postings", "docs"))
+    for name, dtype, count in _layout(*counts):
         size = np.dtype(dtype).itemsize * count
-        arrays.append(np.frombuffer(buf[offset : offset + size], dtype))
+        arrays[name] = np.frombuffer(buf[offset : offset + size], dtype)
         offset += size
-    return Postings(*arrays)
+    return Postings(**arrays)
 
 
 # -- the Whoosh side ----------------------------------------------------------------------------
@@ -246,9 +279,10 @@ class GramWriter(SegmentWriter):
             found = read(self.storage, reader.segment(), name)
             if found is None:
                 continue
-            grams = np.repeat(found.terms, np.diff(found.starts))
-            keep = alive[found.docs]
-            part = (grams[keep], renumber[found.docs[keep]], np.asarray(found.positions)[keep])
+            grams = np.repeat(found.terms, np.diff(found.pos_starts))
+            docs = np.repeat(found.docs.astype(np.int64), found.freqs)
+            keep = alive[docs]
+            part = (grams[keep], renumber[docs[keep]], np.asarray(found.positions)[keep])
             self._carried[name].append((base, part, np.asarray(found.lengths)[alive]))
 
     def _finalize_segment(self):

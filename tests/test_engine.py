@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.http import QueryDict
@@ -80,23 +81,31 @@ SAMPLES = ["", "工", "ＡＢｃ１２ 工会,会信息。x", "“浙江省总�
 
 
 @pytest.mark.parametrize("texts", [SAMPLES, [p.read_text("utf-8") for p in SEEDS] + SAMPLES])
-def test_gram_files_hold_the_grams_and_positions_of_the_analyzer(texts):
+def test_gram_files_hold_the_grams_and_positions_of_the_analyzer(texts, tmp_path):
+    from whoosh.filedb.filestore import FileStorage
+
     from search import grams
     from search.analyzer import gram_positions
 
-    postings = grams.build([grams.encode(texts)[:3]], grams.encode(texts)[3])
-    for doc, text in enumerate(texts):
-        found: dict[str, list[int]] = {}
-        for t in range(len(postings.terms)):
-            a, b = postings.starts[t], postings.starts[t + 1]
-            code = int(postings.terms[t])
-            gram = chr(code >> grams.SHIFT) + (chr(code & (2**grams.SHIFT - 1)) if code & (2**grams.SHIFT - 1) else "")
-            mine = postings.positions[a:b][postings.docs[a:b] == doc].tolist()
-            if mine:
-                found[gram] = mine
-                assert postings.docfreq[t] == len(set(postings.docs[a:b].tolist()))
-        assert found == gram_positions(text)
-        assert postings.lengths[doc] == sum(map(len, found.values()))
+    *part, lengths = grams.encode(texts)
+    segment = type("Segment", (), {"make_filename": lambda self, ext: "MAIN_test" + ext})()
+    grams.write(FileStorage(str(tmp_path)), segment, "grams", grams.build([tuple(part)], lengths))
+    postings = grams.read(FileStorage(str(tmp_path)), segment, "grams")
+    expected = [gram_positions(text) for text in texts]
+    every = sorted({g for e in expected for g in e})
+    assert [int(t) for t in postings.terms] == sorted(grams.code(g) for g in every)
+    for gram in every:
+        docs, freqs = postings.documents(grams.code(gram))
+        holding = [d for d, e in enumerate(expected) if gram in e]
+        assert docs.tolist() == holding
+        assert freqs.tolist() == [len(expected[d][gram]) for d in holding]
+        occurrences = postings.occurrences(grams.code(gram))
+        assert list(zip(*occurrences, strict=True)) == [(d, p) for d in holding for p in expected[d][gram]]
+        lacking = [d for d in range(len(texts)) if d not in holding][:1]
+        some = np.array(sorted({*holding[::2], *lacking, len(texts)}), np.int64)  # and documents without it
+        chosen = postings.occurrences(grams.code(gram), among=some)
+        assert list(zip(*chosen, strict=True)) == [(d, p) for d in holding[::2] for p in expected[d][gram]]
+    assert postings.lengths.tolist() == [sum(map(len, e.values())) for e in expected]
 
 
 def test_facet_counts_and_the_month_histogram_match_the_database(archive):
