@@ -85,6 +85,7 @@ def import_corpus(paths, clock: Clock) -> dict:
     ArticleIndex.full_prepare = clock.wrap("prepare", ArticleIndex.full_prepare)
     grams.encode = clock.wrap("grams", grams.encode)
     ingest.BatchIndexer._wait = clock.wrap("wait", ingest.BatchIndexer._wait)
+    ingest._load_for_index = clock.wrap("load", ingest._load_for_index)
     started = time.perf_counter()
     failed = 0
     with ingest.BatchIndexer() as batch:  # as manage.py ingest does
@@ -100,7 +101,8 @@ def import_corpus(paths, clock: Clock) -> dict:
         "parse_s": round(c["parse"], 1),
         "database_s": round(seconds - c["parse"] - c["wait"], 1),
         "waiting_for_index_s": round(c["wait"], 1),
-        # the index writer thread, alongside it
+        # the index writer thread, alongside it: reading the batch back, tokenising, writing
+        "index_load_s": round(c["load"], 1),
         "tokenise_s": round(c["prepare"] + c["grams"], 1),
         "index_write_s": round(c["index"] - c["prepare"] - c["grams"], 1),
     }

@@ -188,8 +188,11 @@ def ingest_source(
 class BatchIndexer:
     """Writes the articles of many stored pages to the index in large batches: one commit per
     BATCH articles instead of one small commit per page (at 1,000 articles: 5.8 articles/s per
-    page, over 100 in batches; bench/RESULTS.md). A batch is written in a background thread
-    while the next pages are stored; the database is read here, before handing over.
+    page, over 100 in batches; bench/RESULTS.md). A batch is read from the database and written
+    in a background thread while the next pages are stored.
+
+    Articles of new pages are added without first looking for an older entry to replace (a
+    look-up in every segment per article); everything else replaces its entry.
 
     Each page is still stored whole or not at all. Its index entries follow within the batch;
     if writing a batch fails, its articles are queued for the index worker (durably, in the job
@@ -205,6 +208,7 @@ class BatchIndexer:
     def __init__(self, size: int = BATCH):
         self.size = size
         self.pending: list[int] = []
+        self.new: set[int] = set()
         self.removed: list[int] = []
         self.indexed = 0
         self.failed = 0
@@ -222,27 +226,32 @@ class BatchIndexer:
             self._thread.shutdown()
 
     def add(self, outcome: Outcome) -> None:
-        self.add_ids(outcome.stored_ids, outcome.removed_ids)
+        self.add_ids(outcome.stored_ids, outcome.removed_ids, new=outcome.status == Status.CREATED)
 
-    def add_ids(self, stored: list[int], removed: list[int] = ()) -> None:
+    def add_ids(self, stored: list[int], removed: list[int] = (), *, new: bool = False) -> None:
+        """Articles to index (`new`: rows created just now, never indexed) and to unindex."""
         self.pending += stored
+        if new:
+            self.new.update(stored)
         self.removed += removed
         if len(self.pending) >= self.size:
             self.flush()
 
     def flush(self) -> None:
         """Start writing what is pending (after the batch being written, if any)."""
-        ids, removed = self.pending, self.removed
-        self.pending, self.removed = [], []
+        from django.db import connection
+
+        ids, new, removed = self.pending, self.new, self.removed
+        self.pending, self.new, self.removed = [], set(), []
         if not ids and not removed:
             return
-        articles = list(
-            Article.objects.filter(pk__in=ids)
-            .select_related("page__issue")
-            .prefetch_related("credits__person", "unions", "topics")
-        )
+        # Read here when another connection could not see the rows yet (a transaction is open),
+        # or could not read while this one writes (an in-memory SQLite database, as in tests,
+        # locks whole tables between connections).
+        here = connection.in_atomic_block or (connection.vendor == "sqlite" and connection.is_in_memory_db())
+        loaded = _load_for_index(ids) if here else None
         self._wait()  # Whoosh has one writer at a time
-        self._writing = (self._thread.submit(_write_index, articles, removed), ids, removed)
+        self._writing = (self._thread.submit(_write_index, ids, loaded, new, removed), ids, removed)
 
     def _wait(self) -> None:
         if self._writing is None:
@@ -259,12 +268,26 @@ class BatchIndexer:
             reindex_articles([*ids, *removed])
 
 
-def _write_index(articles: list[Article], removed: list[int]) -> int:
+def _load_for_index(ids: list[int]) -> list[Article]:
+    return list(
+        Article.objects.filter(pk__in=ids)
+        .select_related("page__issue")
+        .prefetch_related("credits__person", "unions", "topics")
+    )
+
+
+def _write_index(ids: list[int], loaded: list[Article] | None, new: set[int], removed: list[int]) -> int:
+    from django.db import connections
+
     from search.indexing import index_articles, unindex_articles
 
-    unindex_articles(removed)
-    index_articles(articles)
-    return len(articles)
+    try:
+        articles = _load_for_index(ids) if loaded is None else loaded
+        unindex_articles(removed)
+        index_articles(articles, new=new)
+        return len(articles)
+    finally:
+        connections.close_all()  # this thread's own connections
 
 
 def reparse_page(page: Page, *, dry_run: bool = False) -> Outcome:

@@ -26,7 +26,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.system import pack_uint
 from whoosh.writing import AsyncWriter
 
-from search import engine
+from search import engine, grams
 from search.analyzer import words
 from search.grams import GRAMS, GramIndex
 
@@ -125,14 +125,20 @@ class ChineseWhooshBackend(WhooshSearchBackend):
     def written_with_current_schema(self) -> bool:
         """Whether the index on disk has the fields and formats this code writes (the schema is
         stored in the index; a changed field type, e.g. how grams store positions, needs a
-        rebuild). An index not created yet counts as current."""
+        rebuild), and every segment has gram files in the current format. An index not created
+        yet counts as current."""
         if not self.setup_complete:
             self.setup()
         try:
-            stored = whoosh_index.open_dir(self.path).schema
+            ix = whoosh_index.open_dir(self.path)
+            stored = ix.schema
         except (whoosh_index.EmptyIndexError, OSError, AttributeError):  # AttributeError: a class gone
             return not whoosh_index.exists_in(self.path)
-        return _fingerprint(stored) == _fingerprint(self.schema)
+        if _fingerprint(stored) != _fingerprint(self.schema):
+            return False
+        with ix.reader() as reader:
+            segments = [leaf.segment() for leaf, _ in reader.leaf_readers()]
+        return all(grams.current(ix.storage, seg, name) for seg in segments for name in grams.gram_fields(stored))
 
     def _writer(self, documents: int):
         """A batch waits for the writer lock, so it is written when update() returns (or fails);
@@ -142,7 +148,9 @@ class ChineseWhooshBackend(WhooshSearchBackend):
             return self.index.writer(timeout=600, delay=0.25)
         return AsyncWriter(self.index)
 
-    def update(self, index, iterable, commit=True):
+    def update(self, index, iterable, commit=True, new: set[str] = frozenset()):
+        """Write documents, replacing their entries; those in `new` (identifiers of objects never
+        indexed) are added without the look-up in every segment that replacing costs."""
         objs = list(iterable)
         if not objs:
             return
@@ -156,7 +164,10 @@ class ChineseWhooshBackend(WhooshSearchBackend):
                 except SkipDocument:
                     continue
                 doc = {key: self._from_python(value) for key, value in doc.items() if key != "boost"}
-                writer.update_document(**doc)
+                if doc[ID_FIELD] in new:
+                    writer.add_document(**doc)
+                else:
+                    writer.update_document(**doc)
         except BaseException:
             writer.cancel()
             raise

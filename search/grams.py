@@ -189,6 +189,18 @@ def write(storage, segment, fieldname: str, postings: Postings) -> None:
         f.close()
 
 
+def current(storage, segment, fieldname: str) -> bool:
+    """Whether a segment has its gram file for a field, in this version's format."""
+    name = filename(segment, fieldname)
+    if not storage.file_exists(name):
+        return False
+    f = storage.open_file(name)
+    try:
+        return f.read(len(MAGIC)) == MAGIC
+    finally:
+        f.close()
+
+
 def read(storage, segment, fieldname: str) -> Postings | None:
     """A segment's postings of a field, memory-mapped from a file storage (the page cache is
     shared between processes and nothing is decoded), or None when the segment has no file for

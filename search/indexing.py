@@ -19,11 +19,13 @@ def _index_and_backend():
     return index, connections["default"].get_backend()
 
 
-def index_articles(articles: Iterable[Article]) -> None:
+def index_articles(articles: Iterable[Article], new: Iterable[int] = ()) -> None:
+    """Write articles to the index; those whose ids are in `new` were never indexed, so they are
+    added without looking for an entry to replace."""
     articles = list(articles)
     if articles:
         index, backend = _index_and_backend()
-        backend.update(index, articles)
+        backend.update(index, articles, new={f"newspaper.article.{pk}" for pk in new})
 
 
 def unindex_articles(ids: Iterable[int]) -> None:

@@ -67,11 +67,21 @@ def segments() -> list:
 def test_batches_index_every_article_and_matching_stays_exact(imported_in_batches):
     assert len(segments()) > 1
     assert indexed_ids() == set(Article.objects.values_list("pk", flat=True))
+    assert SearchQuerySet().models(Article).count() == Article.objects.count()  # each once
     for text in ["工会", "职工", "浙江省总工会", "会信", "劳模", "工", "z"]:
         assert set(found_ids(q=text)) == containing(text), text
 
 
-def test_writing_the_same_articles_again_replaces_them(imported_in_batches):
+def test_importing_the_pages_again_replaces_their_entries(imported_in_batches):
+    text = SEEDS[0].read_text("utf-8")
+    at = text.rindex("工会")  # in the last article (the first one is in the masthead)
+    fixed = text[:at] + "工会测试更正词" + text[at + 2 :]
+    with BatchIndexer(size=20) as batch:
+        for name, data in [(SEEDS[0].name, fixed.encode()), *[(p.name, p.read_bytes()) for p in SEEDS[1:]]]:
+            batch.add(ingest_source(Source(name, data), index=False))
+    assert not batch.failed
+    assert SearchQuerySet().models(Article).count() == Article.objects.count()
+    assert set(found_ids(q="测试更正词")) == containing("测试更正词") != set()
     index_articles(Article.objects.all())
     assert SearchQuerySet().models(Article).count() == Article.objects.count()
     assert set(found_ids(q="浙江省总工会")) == containing("浙江省总工会")
@@ -170,7 +180,7 @@ def test_batch_import_indexes_every_page_once_at_the_end(monkeypatch):
     real = index_articles
     monkeypatch.setattr(
         "search.indexing.index_articles",
-        lambda articles: writes.append(len(articles)) or real(articles),
+        lambda articles, new=(): writes.append(len(articles)) or real(articles, new=new),
     )
     with BatchIndexer(size=1000) as batch:
         for path in SEEDS:
@@ -183,11 +193,11 @@ def test_a_batch_that_fails_to_index_is_queued_and_stored_pages_stay(monkeypatch
     real = index_articles
     failures = []
 
-    def fails_once(articles):
+    def fails_once(articles, new=()):
         if not failures:
             failures.append(len(articles))
             raise OSError("disk full")
-        real(articles)
+        real(articles, new=new)
 
     monkeypatch.setattr("search.indexing.index_articles", fails_once)
     call_command("ingest", *map(str, SEEDS))  # the job queue runs at once in tests
@@ -210,6 +220,19 @@ def test_an_index_written_with_other_field_types_is_rebuilt(archive, capsys):
     connections.reload("default")
     assert connections["default"].get_backend().written_with_current_schema()
     assert indexed_ids() == set(Article.objects.values_list("pk", flat=True))
+
+
+def test_an_index_with_gram_files_of_an_older_format_is_rebuilt(archive, capsys):
+    from pathlib import Path
+
+    backend = connections["default"].get_backend()
+    (gram_file,) = Path(backend.path).glob("*.grams_grams")
+    gram_file.write_bytes(b"ZJGRAMS1" + gram_file.read_bytes()[8:])  # the first format's mark
+    assert not backend.written_with_current_schema()
+    call_command("ensure_index")
+    assert "written by an earlier version: rebuilding" in capsys.readouterr().out
+    assert backend.written_with_current_schema()
+    assert set(found_ids(q="浙江省总工会")) == containing("浙江省总工会")
 
 
 @pytest.mark.parametrize("text", ["浙江省总工会", "工会信息", "职工群众", "省总"])
