@@ -63,9 +63,11 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     return {"p50_ms": round(statistics.median(ordered) * 1000, 1), "p95_ms": round(p95 * 1000, 1)}
 
 
-def rss_mb() -> float:
+def rss_mb(kind: str = "VmRSS") -> float:
+    """This process's resident memory (VmRSS); RssAnon is its own (heap, arrays), RssFile the
+    pages of mapped files it touched (the gram files: page cache, shared by every worker)."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(kind + ":"):
             return round(int(line.split()[1]) / 1024, 1)
     return 0.0
 
@@ -239,7 +241,7 @@ def measure_search(queries: dict[str, list[dict]]) -> tuple[dict, dict, dict, fl
             "page50": percentiles(samples["page50"]),
             "first_ms": first,  # the class's first search, before its terms' postings were cached
         }
-    web_rss = rss_mb()
+    web_rss = {"web_rss_mb": rss_mb(), "web_rss_anon_mb": rss_mb("RssAnon"), "web_rss_file_mb": rss_mb("RssFile")}
     corpus = scan_corpus()
     brute = {}
     for name, params_list in queries.items():
@@ -270,7 +272,7 @@ def measure(args) -> dict:
     """The searches, in this process: run in a fresh one, it stands for a web worker."""
     setup_django(Path(args.measure), args.database_url)
     matching, page_time, brute, web_rss = measure_search(query_sets(random.Random(7), args.queries))
-    return {"search": page_time, "matching": matching, "bruteforce": brute, "web_rss_mb": web_rss}
+    return {"search": page_time, "matching": matching, "bruteforce": brute, **web_rss}
 
 
 def main() -> None:
@@ -348,7 +350,8 @@ def report(result: dict, out: Path) -> None:
     print(
         f"Index {imported['index_bytes'] / 2**20:.1f} MB on disk in {imported['index_segments']} segments; peak RSS "
         f"{imported['peak_rss_mb']} MB; "
-        f"web process after the searches {result['web_rss_mb']} MB"
+        f"web process after the searches {result['web_rss_mb']} MB (its own {result['web_rss_anon_mb']} MB, "
+        f"mapped index files {result['web_rss_file_mb']} MB)"
     )
     columns = [
         ("match p50", 10), ("p95", 8), ("+rank p95", 11), ("page1 p50", 11), ("p95", 8), ("page50 p95", 12),

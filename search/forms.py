@@ -15,6 +15,7 @@ from newspaper.models import Article
 from search.query import ParsedQuery, parse
 
 FACETS = ("union", "topic", "person", "region", "kind")
+FACET_BUCKETS = 100  # values per facet, most frequent first (the page shows 12, the API all 100)
 MAX_VALUES = 20
 
 
@@ -101,8 +102,9 @@ class ArchiveSearchForm(forms.Form):
         elif sort == "oldest":
             sqs = sqs.order_by("date")
         if facets:
-            for name in (*FACETS, "month"):
-                sqs = sqs.facet(name)
+            for name in FACETS:
+                sqs = sqs.facet(name, limit=FACET_BUCKETS)
+            sqs = sqs.facet("month")  # every month: the histogram
         return sqs
 
     def results(self) -> Results:
