@@ -414,7 +414,11 @@ def ids(s, q) -> np.ndarray:
                 result = result[_in_range(sub, date_column(s)[result])]  # the matches' dates only
                 continue
             found = ids(s, sub)
-            result = found if result is None else np.intersect1d(result, found, assume_unique=True)
+            if result is None:
+                result = found
+            else:  # both sorted: look the smaller up in the larger (a filter is often tiny)
+                small, large = sorted((result, found), key=len)
+                result = _sorted_common(small, large)
             if not len(result):
                 break
         return EMPTY if result is None else result

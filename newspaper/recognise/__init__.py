@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 
 from newspaper.recognise.topics import TopicRule, tag
 from newspaper.recognise.unions import Union, gazetteer, unions_mentioned
@@ -19,12 +20,22 @@ def article_text(article: dict) -> tuple[str, str]:
 def regions_of(text: str, unions: list[Union]) -> list[str]:
     """Prefecture cities an article is about: from its unions and the places it names, most
     mentioned first."""
-    g = gazetteer()
     counts: Counter[str] = Counter(u.region for u in unions if u.region)
+    for needle, city in _place_needles():
+        counts[city] += text.count(needle)
+    return [city for city, n in counts.most_common() if n > 0]
+
+
+@cache
+def _place_needles() -> list[tuple[str, str]]:
+    """(what to count, its prefecture city) for every place: the short name when it has two
+    characters or more (德清 for 德清县), else the full name."""
+    g = gazetteer()
+    out = []
     for full, city in g.city_of.items():
         short = g.short(full)
-        counts[city] += text.count(short) if len(short) >= 2 else text.count(full)
-    return [city for city, n in counts.most_common() if n > 0]
+        out.append((short if len(short) >= 2 else full, city))
+    return out
 
 
 def annotate(result: dict, rules: list[TopicRule] | None = None) -> dict:
