@@ -237,9 +237,10 @@ def measure_search(queries: dict[str, list[dict]]) -> tuple[dict, dict, dict, fl
             counts.setdefault(name, []).append(count)
         matching[name] = {**percentiles(samples["match"]), "ranked": percentiles(samples["ranked"])}
         page_time[name] = {
+            **percentiles(samples["page1"]),  # the issue's shape: the search page, page 1
             "page1": percentiles(samples["page1"]),
             "page50": percentiles(samples["page50"]),
-            "first_ms": first,  # the class's first search, before its terms' postings were cached
+            "first_ms": first,  # the class's first search in this process
         }
     web_rss = {"web_rss_mb": rss_mb(), "web_rss_anon_mb": rss_mb("RssAnon"), "web_rss_file_mb": rss_mb("RssFile")}
     corpus = scan_corpus()

@@ -192,7 +192,9 @@ class BatchIndexer:
     in a background thread while the next pages are stored.
 
     Articles of new pages are added without first looking for an older entry to replace (a
-    look-up in every segment per article); everything else replaces its entry.
+    look-up in every segment per article); everything else replaces its entry. While the writer
+    is busy (a merge takes it tens of seconds at 100k articles) the batch grows instead of the
+    import waiting, up to MOST articles.
 
     Each page is still stored whole or not at all. Its index entries follow within the batch;
     if writing a batch fails, its articles are queued for the index worker (durably, in the job
@@ -204,6 +206,7 @@ class BatchIndexer:
     """
 
     BATCH = 2000
+    MOST = 4 * BATCH  # articles stored but not yet handed to the writer, at most
 
     def __init__(self, size: int = BATCH):
         self.size = size
@@ -234,8 +237,13 @@ class BatchIndexer:
         if new:
             self.new.update(stored)
         self.removed += removed
-        if len(self.pending) >= self.size:
+        if len(self.pending) >= self.size and (not self._busy() or len(self.pending) >= self.MOST):
             self.flush()
+
+    def _busy(self) -> bool:
+        """Whether the writer is still at the last batch (merging segments, say): the pages go on
+        being stored meanwhile instead of waiting, up to MOST articles behind."""
+        return self._writing is not None and not self._writing[0].done()
 
     def flush(self) -> None:
         """Start writing what is pending (after the batch being written, if any)."""
@@ -395,7 +403,8 @@ def _store_articles(page: Page, parsed: ParsedPage) -> tuple[list[Article], list
     version per article (not one per save and per relation set), and the relations of the
     page's articles are written in one query each."""
     existing = {a.order: a for a in page.articles.all()}
-    rules, topics = topic_rules(), topic_rows()
+    topics = topic_rows()
+    rules = [TopicRule(t.name, t.terms, t.threshold) for t in topics.values()]  # one query, not two
     texts = ["\n".join([item.headline, item.body, *item.captions]) for item in parsed.articles]
     mentions = [find_unions(text) for text in texts]
     known_unions = _unions_named(mentions)
