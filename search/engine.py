@@ -597,19 +597,23 @@ def ranked(s, q, docnums: np.ndarray) -> list[tuple[float, int]]:
     return list(zip(scores.tolist(), ordered.tolist(), strict=True))
 
 
-def match(s, q, query_string: str) -> Match:
-    key = (generation(s), query_string)
+def _remember(cache: OrderedDict, key, compute, size: int):
+    """cache[key], computed (outside the lock) when missing; the least recently used go first."""
     with _lock:
-        found = _remembered.get(key)
+        found = cache.get(key)
         if found is not None:
-            _remembered.move_to_end(key)
+            cache.move_to_end(key)
             return found
-    found = Match(ids(s, q))
+    found = compute()
     with _lock:
-        _remembered[key] = found
-        while len(_remembered) > REMEMBERED:
-            _remembered.popitem(last=False)
+        cache[key] = found
+        while len(cache) > size:
+            cache.popitem(last=False)
     return found
+
+
+def match(s, q, query_string: str) -> Match:
+    return _remember(_remembered, (generation(s), query_string), lambda: Match(ids(s, q)), REMEMBERED)
 
 
 _parsed: OrderedDict[tuple, wq.Query] = OrderedDict()
@@ -618,18 +622,7 @@ _parsed: OrderedDict[tuple, wq.Query] = OrderedDict()
 def parsed(parser, query_string: str) -> wq.Query:
     """Whoosh's parse of a query string (a millisecond: a third of a filter's whole search),
     remembered for the last searches; the query objects are only read."""
-    key = (id(parser), query_string)
-    with _lock:
-        found = _parsed.get(key)
-        if found is not None:
-            _parsed.move_to_end(key)
-            return found
-    found = parser.parse(query_string)
-    with _lock:
-        _parsed[key] = found
-        while len(_parsed) > 256:
-            _parsed.popitem(last=False)
-    return found
+    return _remember(_parsed, (id(parser), query_string), lambda: parser.parse(query_string), 256)
 
 
 # -- the backend's search -----------------------------------------------------------------------

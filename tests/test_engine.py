@@ -1,4 +1,4 @@
-"""The search engine work for archive scale: parallel batch writes, numpy matching, facets and
+"""The search engine work for archive scale: gram files beside the segments, batch writes, numpy matching, facets and
 dates from cached columns, remembered searches, batched ingestion. Every answer is checked
 against the database."""
 
