@@ -389,8 +389,9 @@ def _issue_for(parsed: ParsedPage) -> Issue:
     return issue
 
 
-def topic_rules() -> list[TopicRule]:
-    return [TopicRule(t.name, t.terms, t.threshold) for t in Topic.objects.filter(active=True)]
+def topic_rules(rows: dict[str, Topic] | None = None) -> list[TopicRule]:
+    """The active topics' rules (from `rows`, topic_rows(), when already loaded)."""
+    return [TopicRule(t.name, t.terms, t.threshold) for t in (topic_rows() if rows is None else rows).values()]
 
 
 def topic_rows() -> dict[str, Topic]:
@@ -404,7 +405,7 @@ def _store_articles(page: Page, parsed: ParsedPage) -> tuple[list[Article], list
     page's articles are written in one query each."""
     existing = {a.order: a for a in page.articles.all()}
     topics = topic_rows()
-    rules = [TopicRule(t.name, t.terms, t.threshold) for t in topics.values()]  # one query, not two
+    rules = topic_rules(topics)
     texts = ["\n".join([item.headline, item.body, *item.captions]) for item in parsed.articles]
     mentions = [find_unions(text) for text in texts]
     known_unions = _unions_named(mentions)

@@ -52,9 +52,45 @@ _local = threading.local()
 _lock = threading.Lock()
 _segment_columns: dict[tuple[str, str], tuple[np.ndarray, np.ndarray, list[str]]] = {}
 _index_columns: dict[tuple, object] = {}
-_remembered: OrderedDict[tuple, Match] = OrderedDict()
-_postings: OrderedDict[tuple, tuple[np.ndarray, ...]] = OrderedDict()
-_cache_bytes = 0
+
+
+class _LRU:
+    """Values computed once (outside the lock) and kept while their total weight fits in `limit`,
+    the least recently used dropped first. A value of None is not kept."""
+
+    def __init__(self, limit: int, weigh: Callable[[object], int] = lambda value: 1):
+        self.limit, self.weigh, self.total = limit, weigh, 0
+        self.entries: OrderedDict[tuple, object] = OrderedDict()
+
+    def get(self, key: tuple, compute: Callable[[], object]):
+        with _lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+                return found
+        found = compute()
+        if found is None:
+            return None
+        with _lock:
+            if key not in self.entries:
+                self.entries[key] = found
+                self.total += self.weigh(found)
+            while self.total > self.limit and len(self.entries) > 1:
+                _, old = self.entries.popitem(last=False)
+                self.total -= self.weigh(old)
+        return found
+
+    def clear(self) -> None:
+        with _lock:
+            self.entries.clear()
+            self.total = 0
+
+
+_remembered = _LRU(REMEMBERED)  # matches, by (index generation, query string)
+# Decoded Whoosh postings of one segment: segments never change, so an entry is never stale;
+# deletions are applied after the cache.
+_postings = _LRU(POSTINGS_CACHE_BYTES, weigh=lambda arrays: sum(a.nbytes for a in arrays))
+_parsed = _LRU(256)  # Whoosh's parse of a query string (a millisecond: a third of a filter's search)
 
 
 @dataclass
@@ -68,8 +104,7 @@ def forget() -> None:
     """Drop the remembered searches (after this process wrote the index, their generation key
     already keeps them from being served; this frees the memory). The benchmark calls it to
     measure every search cold."""
-    with _lock:
-        _remembered.clear()
+    _remembered.clear()
 
 
 def searcher(backend):
@@ -231,30 +266,6 @@ def _blocks(leaf):
         leaf._next_block()
 
 
-def _cached(key: tuple, compute):
-    """Decoded postings of one segment, kept while they fit in POSTINGS_CACHE_BYTES (least
-    recently used out first). Segments never change, so an entry is never stale; deletions
-    are applied after the cache."""
-    global _cache_bytes
-    with _lock:
-        found = _postings.get(key)
-        if found is not None:
-            _postings.move_to_end(key)
-            return found
-    found = compute()
-    if found is None:
-        return None
-    size = sum(a.nbytes for a in found)
-    with _lock:
-        if key not in _postings:
-            _postings[key] = found
-            _cache_bytes += size
-        while _cache_bytes > POSTINGS_CACHE_BYTES and len(_postings) > 1:
-            _, old = _postings.popitem(last=False)
-            _cache_bytes -= sum(a.nbytes for a in old)
-    return found
-
-
 def _term_postings(reader, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray] | None:
     """(docnums, weights) of a term in a segment, deletions included; None when the postings
     are not the W3 codec's."""
@@ -273,7 +284,7 @@ def _term_postings(reader, fieldname: str, text: bytes) -> tuple[np.ndarray, np.
 
     if (fieldname, text) not in reader:
         return EMPTY, np.empty(0)
-    return _cached((reader.segment().segment_id(), fieldname, text), read)
+    return _postings.get((reader.segment().segment_id(), fieldname, text), read)
 
 
 def _term_ids(reader, fieldname: str, text: bytes, *, deletions: bool = True) -> np.ndarray:
@@ -597,32 +608,13 @@ def ranked(s, q, docnums: np.ndarray) -> list[tuple[float, int]]:
     return list(zip(scores.tolist(), ordered.tolist(), strict=True))
 
 
-def _remember(cache: OrderedDict, key, compute, size: int):
-    """cache[key], computed (outside the lock) when missing; the least recently used go first."""
-    with _lock:
-        found = cache.get(key)
-        if found is not None:
-            cache.move_to_end(key)
-            return found
-    found = compute()
-    with _lock:
-        cache[key] = found
-        while len(cache) > size:
-            cache.popitem(last=False)
-    return found
-
-
 def match(s, q, query_string: str) -> Match:
-    return _remember(_remembered, (generation(s), query_string), lambda: Match(ids(s, q)), REMEMBERED)
-
-
-_parsed: OrderedDict[tuple, wq.Query] = OrderedDict()
+    return _remembered.get((generation(s), query_string), lambda: Match(ids(s, q)))
 
 
 def parsed(parser, query_string: str) -> wq.Query:
-    """Whoosh's parse of a query string (a millisecond: a third of a filter's whole search),
-    remembered for the last searches; the query objects are only read."""
-    return _remember(_parsed, (id(parser), query_string), lambda: parser.parse(query_string), 256)
+    """Whoosh's parse of a query string, remembered; the query objects are only read."""
+    return _parsed.get((id(parser), query_string), lambda: parser.parse(query_string))
 
 
 # -- the backend's search -----------------------------------------------------------------------

@@ -13,7 +13,8 @@ class Command(BaseCommand):
     help = "Apply the topic rules again to every article whose topics are not locked, and update the index."
 
     def handle(self, *args, **options):
-        rules, topics = topic_rules(), topic_rows()
+        topics = topic_rows()
+        rules = topic_rules(topics)
         ids = list(Article.objects.filter(topics_locked=False).values_list("pk", flat=True))
         bar = tqdm(total=len(ids), unit="article", disable=options["verbosity"] == 0, file=self.stderr)
         for start in range(0, len(ids), BATCH):
