@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import random
 import resource
@@ -41,18 +42,27 @@ CLASSES = ["rare_name", "common_term", "two_terms", "exact_phrase", "term_date_r
 
 
 class Clock:
-    """Accumulates the time spent inside wrapped functions."""
+    """Accumulates the time spent inside wrapped functions, in this process and in the index
+    writer processes it forks (the totals live in shared memory, which a fork inherits)."""
+
+    NAMES = ("parse", "wait", "load", "index", "prepare", "grams")
 
     def __init__(self):
-        self.seconds = defaultdict(float)
+        self._totals = multiprocessing.RawArray("d", len(self.NAMES))
+
+    @property
+    def seconds(self) -> dict[str, float]:
+        return dict(zip(self.NAMES, self._totals, strict=True))
 
     def wrap(self, name, func):
+        slot = self.NAMES.index(name)
+
         def timed(*args, **kwargs):
             started = time.perf_counter()
             try:
                 return func(*args, **kwargs)
             finally:
-                self.seconds[name] += time.perf_counter() - started
+                self._totals[slot] += time.perf_counter() - started
 
         return timed
 
@@ -83,7 +93,7 @@ def import_corpus(paths, clock: Clock) -> dict:
 
     ingest.parse_text = clock.wrap("parse", ingest.parse_text)
     indexing.index_articles = clock.wrap("index", indexing.index_articles)
-    # the writer thread: preparing documents (jieba on headlines, facet values) and grams
+    # the index writer (a forked process): preparing documents (jieba on headlines, facet values) and grams
     ArticleIndex.full_prepare = clock.wrap("prepare", ArticleIndex.full_prepare)
     grams.encode = clock.wrap("grams", grams.encode)
     ingest.BatchIndexer._wait = clock.wrap("wait", ingest.BatchIndexer._wait)
@@ -92,18 +102,17 @@ def import_corpus(paths, clock: Clock) -> dict:
     failed = 0
     with ingest.BatchIndexer() as batch:  # as manage.py ingest does
         for path in tqdm(paths, unit="page", file=sys.stderr):
-            outcome = ingest.ingest_source(ingest.read_file(path), index=False)
-            batch.add(outcome)
+            outcome = batch.ingest(ingest.read_file(path))
             failed += outcome.failed
     seconds = time.perf_counter() - started
     articles = Article.objects.count()
     c = clock.seconds
     split = {
-        # the importing thread: what is not parsing or waiting for the writer is the database
+        # the importing process: what is not parsing or waiting for the writer is the database
         "parse_s": round(c["parse"], 1),
         "database_s": round(seconds - c["parse"] - c["wait"], 1),
         "waiting_for_index_s": round(c["wait"], 1),
-        # the index writer thread, alongside it: reading the batch back, tokenising, writing
+        # the index writer process, alongside it: reading the batch back, tokenising, writing
         "index_load_s": round(c["load"], 1),
         "tokenise_s": round(c["prepare"] + c["grams"], 1),
         "index_write_s": round(c["index"] - c["prepare"] - c["grams"], 1),
@@ -308,7 +317,9 @@ def main() -> None:
     imported["index_bytes"] = sum(f.stat().st_size for f in index_dir.iterdir())
     imported["index_segments"] = len(list(index_dir.glob("*.seg"))) or len(list(index_dir.glob("*.pst")))
     imported["gram_files_bytes"] = sum(f.stat().st_size for f in index_dir.glob("*.grams_*"))
+    # the importing process's peak and its index writers' (forked children, each a copy of it)
     imported["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    imported["writer_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
     searched = json.loads(
         subprocess.run(
             [sys.executable, __file__, "--measure", str(data_dir), "--queries", str(args.queries),
@@ -350,7 +361,7 @@ def report(result: dict, out: Path) -> None:
         print(f"Full re-index: {imported['reindex']['seconds']} s = {imported['reindex']['articles_per_s']} articles/s")
     print(
         f"Index {imported['index_bytes'] / 2**20:.1f} MB on disk in {imported['index_segments']} segments; peak RSS "
-        f"{imported['peak_rss_mb']} MB; "
+        f"{imported['peak_rss_mb']} MB (index writer {imported['writer_peak_rss_mb']} MB); "
         f"web process after the searches {result['web_rss_mb']} MB (its own {result['web_rss_anon_mb']} MB, "
         f"mapped index files {result['web_rss_file_mb']} MB)"
     )

@@ -12,8 +12,10 @@ import datetime as dt
 import hashlib
 import io
 import logging
+import multiprocessing
+import os
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -161,9 +163,11 @@ def ingest_source(
     page: int | None = None,
     dry_run: bool = False,
     index: bool = True,
+    lookups: Lookups | None = None,
 ) -> Outcome:
     """Parse and store one dump. Never raises for bad input: the outcome says what went wrong.
-    With index=False the caller indexes the stored articles itself, through BatchIndexer."""
+    With index=False the caller indexes the stored articles itself, through BatchIndexer; an
+    import of many pages passes them all one `lookups`."""
     if source.error:
         return Outcome(source.name, Status.FAILED, source.error)
     try:
@@ -182,6 +186,7 @@ def ingest_source(
         label=source.name,
         dry_run=dry_run,
         index=index,
+        lookups=lookups,
     )
 
 
@@ -189,7 +194,11 @@ class BatchIndexer:
     """Writes the articles of many stored pages to the index in large batches: one commit per
     BATCH articles instead of one small commit per page (at 1,000 articles: 5.8 articles/s per
     page, over 100 in batches; bench/RESULTS.md). A batch is read from the database and written
-    in a background thread while the next pages are stored.
+    by a forked child process while this one stores the next pages, so the two use both cores:
+    a thread would share the interpreter lock, and storing and writing, both Python, ran one at
+    a time (at 10k articles: storing alone 55 s, writing alone 25 s, together in threads 86 s).
+    When the child could not see the rows (a transaction is open, or the database is SQLite in
+    memory, as in tests), the batch is read here and written by a thread instead.
 
     Articles of new pages are added without first looking for an older entry to replace (a
     look-up in every segment per article); everything else replaces its entry. While the writer
@@ -202,7 +211,9 @@ class BatchIndexer:
 
         with BatchIndexer() as batch:
             for source in sources:
-                batch.add(ingest_source(source, index=False))
+                outcome = batch.ingest(source)
+
+    The pages of one batch import share their Lookups (topics, unions, the current issue).
     """
 
     BATCH = 2000
@@ -217,6 +228,7 @@ class BatchIndexer:
         self.failed = 0
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index-writer")
         self._writing: tuple[Future, list[int], list[int]] | None = None
+        self.lookups = Lookups()
 
     def __enter__(self) -> BatchIndexer:
         return self
@@ -227,6 +239,12 @@ class BatchIndexer:
             self._wait()
         finally:
             self._thread.shutdown()
+
+    def ingest(self, source: Source, **options) -> Outcome:
+        """ingest_source(source, **options), its articles indexed with the batch."""
+        outcome = ingest_source(source, index=False, lookups=self.lookups, **options)
+        self.add(outcome)
+        return outcome
 
     def add(self, outcome: Outcome) -> None:
         self.add_ids(outcome.stored_ids, outcome.removed_ids, new=outcome.status == Status.CREATED)
@@ -259,7 +277,11 @@ class BatchIndexer:
         here = connection.in_atomic_block or (connection.vendor == "sqlite" and connection.is_in_memory_db())
         loaded = _load_for_index(ids) if here else None
         self._wait()  # Whoosh has one writer at a time
-        self._writing = (self._thread.submit(_write_index, ids, loaded, new, removed), ids, removed)
+        if here or not hasattr(os, "fork"):
+            future = self._thread.submit(_write_index, ids, loaded, new, removed)
+        else:
+            future = _Forked(_write_index, ids, None, new, removed)
+        self._writing = (future, ids, removed)
 
     def _wait(self) -> None:
         if self._writing is None:
@@ -274,6 +296,49 @@ class BatchIndexer:
             from newspaper.tasks import reindex_articles
 
             reindex_articles([*ids, *removed])
+
+
+class _Forked:
+    """A function called in a forked child process, its result (or its error) sent back through a
+    pipe; done() and result() as a Future's. The child is a copy of this process as it is, so it
+    needs no set-up (settings, loaded dictionaries), but it must not share a database
+    connection: they are closed here first (between pages; the next query reconnects), and the
+    child opens its own."""
+
+    def __init__(self, fn: Callable, *args):
+        from django.db import connections
+
+        connections.close_all()
+        context = multiprocessing.get_context("fork")
+        self._results, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_call_and_send, args=(sender, fn, args), name="index-writer")
+        self._process.start()
+        sender.close()
+
+    def done(self) -> bool:
+        return self._results.poll()
+
+    def result(self):
+        try:
+            ok, value = self._results.recv()
+        except EOFError:  # killed (out of memory, say) before it could answer
+            ok, value = False, RuntimeError("the index writer process ended without a result")
+        finally:
+            self._results.close()
+            self._process.join()
+        if not ok:
+            raise value
+        return value
+
+
+def _call_and_send(sender, fn: Callable, args: tuple) -> None:
+    try:
+        result = True, fn(*args)
+    except BaseException as exc:
+        log.exception("the index writer process failed")
+        result = False, RuntimeError(f"{exc.__class__.__name__}: {exc}")  # whatever it was, it pickles
+    sender.send(result)
+    sender.close()
 
 
 def _load_for_index(ids: list[int]) -> list[Article]:
@@ -327,25 +392,30 @@ def store_page(
     dry_run: bool = False,
     force: bool = False,
     index: bool = True,
+    lookups: Lookups | None = None,
 ) -> Outcome:
     from search.indexing import index_articles, signals_paused, unindex_articles
 
-    existing = Page.objects.filter(
-        issue__publication=parsed.publication, issue__date=parsed.date, number=parsed.page_number
-    ).first()
-    if existing and existing.sha256 == sha256 and not force:
-        return Outcome(label, Status.UNCHANGED, page=existing, articles=existing.articles.count())
-    outcome = Outcome(
-        label,
-        Status.UPDATED if existing else Status.CREATED,
-        articles=len(parsed.articles),
-        warnings=parsed.warnings,
-    )
+    lookups = lookups or Lookups()
     indexed: list[int] = []
     try:
         with transaction.atomic(), signals_paused():
-            issue = _issue_for(parsed)
-            page = Page.objects.select_for_update().filter(issue=issue, number=parsed.page_number).first()
+            page = (
+                Page.objects.select_for_update(of=("self",))
+                .select_related("issue")
+                .filter(issue__publication=parsed.publication, issue__date=parsed.date, number=parsed.page_number)
+                .first()
+            )
+            if page and page.sha256 == sha256 and not force:
+                return Outcome(label, Status.UNCHANGED, page=page, articles=page.articles.count())
+            outcome = Outcome(
+                label,
+                Status.UPDATED if page else Status.CREATED,
+                articles=len(parsed.articles),
+                warnings=parsed.warnings,
+            )
+            new = page is None
+            issue = _issue_for(parsed, lookups, page.issue if page else None)
             page = page or Page(issue=issue, number=parsed.page_number)
             page.editor = parsed.editor or ""
             page.designer = parsed.designer or ""
@@ -355,10 +425,11 @@ def store_page(
             page.raw_text = raw_text
             page.warnings = parsed.warnings
             page.save()
-            articles, removed = _store_articles(page, parsed)
+            articles, removed = _store_articles(page, parsed, lookups, new=new)
             outcome.page = page
             if dry_run:
                 transaction.set_rollback(True)
+                lookups.forget()  # rows created by the rolled-back transaction
                 outcome.message = "dry run: nothing stored"
                 return outcome
             outcome.stored_ids, outcome.removed_ids = [a.pk for a in articles], removed
@@ -369,14 +440,54 @@ def store_page(
                 indexed = [a.pk for a in articles]
     except Exception as exc:  # the page is rolled back; report it and let the batch go on
         log.exception("importing %s failed", label)
+        lookups.forget()
         if indexed:  # the commit itself failed after indexing: take the entries out again
             unindex_articles(indexed)
         return Outcome(label, Status.FAILED, f"could not store the page: {exc.__class__.__name__}: {exc}")
     return outcome
 
 
-def _issue_for(parsed: ParsedPage) -> Issue:
-    issue, _ = Issue.objects.get_or_create(publication=parsed.publication, date=parsed.date)
+@dataclass
+class Lookups:
+    """Rows that every page of an import reads (the active topics, the unions and issues met so
+    far), read once per import instead of once per page: pass one Lookups to every ingest_source
+    call of an import. Without one, each page reads its own.
+
+    What a failed or dry-run page created is rolled back, so everything is forgotten then. Topics
+    edited while an import runs apply to the pages imported after it (or run `manage.py retag`).
+    """
+
+    unions: dict[str, Union] = field(default_factory=dict)
+    issue: Issue | None = None  # the last page's: pages come issue by issue
+    _topics: tuple[dict[str, Topic], list[TopicRule]] | None = None
+
+    @property
+    def topics(self) -> dict[str, Topic]:
+        return self._topic_rows_and_rules()[0]
+
+    @property
+    def rules(self) -> list[TopicRule]:
+        return self._topic_rows_and_rules()[1]
+
+    def _topic_rows_and_rules(self) -> tuple[dict[str, Topic], list[TopicRule]]:
+        if self._topics is None:
+            rows = topic_rows()
+            self._topics = rows, topic_rules(rows)
+        return self._topics
+
+    def forget(self) -> None:
+        self.unions.clear()
+        self.issue = None
+        self._topics = None
+
+
+def _issue_for(parsed: ParsedPage, lookups: Lookups, issue: Issue | None = None) -> Issue:
+    last = lookups.issue
+    if issue is None and last and (last.publication, last.date) == (parsed.publication, parsed.date):
+        issue = last
+    if issue is None:
+        issue, _ = Issue.objects.get_or_create(publication=parsed.publication, date=parsed.date)
+    lookups.issue = issue
     # Fill what this page knows and the issue does not yet (later pages lack the masthead).
     changed = False
     for attr in ("number", "lunar_date", "weekday", "cn", "postal_code"):
@@ -395,20 +506,20 @@ def topic_rules(rows: dict[str, Topic] | None = None) -> list[TopicRule]:
 
 
 def topic_rows() -> dict[str, Topic]:
-    """Topics by name, loaded once per batch rather than once per article."""
+    """Topics by name, loaded once per import rather than once per article."""
     return {t.name: t for t in Topic.objects.filter(active=True)}
 
 
-def _store_articles(page: Page, parsed: ParsedPage) -> tuple[list[Article], list[int]]:
+def _store_articles(page: Page, parsed: ParsedPage, lookups: Lookups, *, new: bool) -> tuple[list[Article], list[int]]:
     """Write the page's articles, reusing the rows already in their slots. History gets one
     version per article (not one per save and per relation set), and the relations of the
-    page's articles are written in one query each."""
-    existing = {a.order: a for a in page.articles.all()}
-    topics = topic_rows()
-    rules = topic_rules(topics)
+    page's articles are written in one query each. The articles of a `new` page are inserted
+    in one query, and nothing of theirs is looked for to replace."""
+    existing = {} if new else {a.order: a for a in page.articles.all()}
+    topics, rules = lookups.topics, lookups.rules
     texts = ["\n".join([item.headline, item.body, *item.captions]) for item in parsed.articles]
     mentions = [find_unions(text) for text in texts]
-    known_unions = _unions_named(mentions)
+    _unions_named(mentions, lookups.unions)
     stored, created, links = [], set(), {"unions": [], "topics": []}
     for order, item in enumerate(parsed.articles, start=1):
         article = existing.pop(order, None) or Article(page=page, order=order)
@@ -423,30 +534,35 @@ def _store_articles(page: Page, parsed: ParsedPage) -> tuple[list[Article], list
         article.body = item.body
         article.captions = item.captions
         article.pull_quotes = item.pull_quotes
+        article.count_chars()
         headline, body, text = item.headline, "\n".join([item.body, *item.captions]), texts[order - 1]
-        unions = store_unions(text, known_unions, mentions[order - 1])
+        unions = store_unions(text, lookups.unions, mentions[order - 1])
         article.regions = regions_of(text, [u for _, u in unions_mentioned(text, mentions[order - 1])])
-        article.skip_history_when_saving = True
-        article.save()
         links["unions"] += [(article, u) for u in unions]
         if not article.topics_locked:
             names = tag(headline, body, rules)
             links["topics"] += [(article, topics[name]) for name in names if name in topics]
         stored.append(article)
-    _store_people(stored, [item.people for item in parsed.articles])
-    _link(stored, links)
+    Article.objects.bulk_create([a for a in stored if a.order in created])
     for article in stored:
-        del article.skip_history_when_saving
-    _record_history(stored, created)
+        if article.order not in created:
+            article.skip_history_when_saving = True
+            article.save()
+            del article.skip_history_when_saving
+    _store_people(stored, [item.people for item in parsed.articles], new=new)
+    written = _link(stored, links, new=new)
+    _record_history(stored, created, written)
     removed = [a.pk for a in existing.values()]
-    Article.objects.filter(pk__in=removed).delete()
+    if removed:
+        Article.objects.filter(pk__in=removed).delete()
     return stored, removed
 
 
-def _record_history(articles: list[Article], created: set[int]) -> None:
+def _record_history(articles: list[Article], created: set[int], written: dict[str, tuple[set[int], list]]) -> None:
     """One history version per article, with its topics as simple_history snapshots them, written
     for the whole page in a few queries (simple_history's create_historical_record costs a save
-    and a query per tracked relation for each article: a quarter of the import's time)."""
+    and a query per tracked relation for each article: a quarter of the import's time). The
+    relation rows _link has just `written` are snapshotted as they are; only the rest are read."""
     versions = []
     for new in (True, False):
         batch = [a for a in articles if (a.order in created) == new]
@@ -457,40 +573,53 @@ def _record_history(articles: list[Article], created: set[int]) -> None:
     version_of = {v.id: v for v in versions}  # bulk_create set their keys (SQLite ≥ 3.35, PostgreSQL)
     for relation, snapshot in ARTICLE_HISTORY.m2m_models.items():
         through = relation.remote_field.through
-        rows = through.objects.filter(article_id__in=version_of)
+        owners, rows = written.get(relation.name, (set(), []))
+        unread = [pk for pk in version_of if pk not in owners]
+        if unread:  # articles whose relation _link left alone (topics set by hand)
+            rows = [*rows, *through.objects.filter(article_id__in=unread)]
         columns = [f.attname for f in through._meta.fields]
         snapshot.objects.bulk_create(
             [snapshot(history=version_of[row.article_id], **{c: getattr(row, c) for c in columns}) for row in rows]
         )
 
 
-def _unions_named(mentions) -> dict[str, Union]:
-    """The Union rows the page's articles may need, in one query."""
+def _unions_named(mentions, known: dict[str, Union]) -> None:
+    """Add to `known` the Union rows the page's articles may need, in one query."""
     names = set()
     for found in mentions:
         for mention in found:
             names.update(filter(None, (mention.union.canonical, mention.union.parent)))
-    return {u.name: u for u in Union.objects.filter(name__in=names)}
+    names -= known.keys()
+    if names:
+        known.update((u.name, u) for u in Union.objects.filter(name__in=names))
 
 
-def _link(articles: list[Article], links: dict[str, list[tuple[Article, object]]]) -> None:
-    """Replace the articles' unions and (unless set by hand) topics: one delete and one insert
-    per relation for the whole page."""
+def _link(
+    articles: list[Article], links: dict[str, list[tuple[Article, object]]], *, new: bool
+) -> dict[str, tuple[set[int], list]]:
+    """Replace the articles' unions and (unless set by hand) topics: one delete (none for the
+    articles of a new page) and one insert per relation for the whole page. Returns, for each
+    relation, the articles it was written for and the rows written."""
+    written = {}
     for name in ("unions", "topics"):
         through = getattr(Article, name).through
-        owners = [a.pk for a in articles if name == "unions" or not a.topics_locked]
+        owners = {a.pk for a in articles if name == "unions" or not a.topics_locked}
         target = through._meta.get_field(name[:-1]).attname
-        through.objects.filter(article_id__in=owners).delete()
-        rows = {(a.pk, obj.pk) for a, obj in links[name]}
-        through.objects.bulk_create([through(article_id=a, **{target: o}) for a, o in sorted(rows)])
+        if not new:
+            through.objects.filter(article_id__in=owners).delete()
+        pairs = {(a.pk, obj.pk) for a, obj in links[name]}
+        rows = through.objects.bulk_create([through(article_id=a, **{target: o}) for a, o in sorted(pairs)])
+        written[name] = owners, rows
+    return written
 
 
-def _store_people(articles: list[Article], people: list[list[tuple[str, str]]]) -> None:
-    Credit.objects.filter(article__in=articles).delete()
+def _store_people(articles: list[Article], people: list[list[tuple[str, str]]], *, new: bool) -> None:
+    if not new:
+        Credit.objects.filter(article__in=articles).delete()
     names = {name for credits in people for name, _ in credits}
-    persons = {p.name: p for p in Person.objects.filter(name__in=names)}
-    for name in sorted(names - persons.keys()):
-        persons[name] = Person.objects.create(name=name)
+    persons = {p.name: p for p in Person.objects.filter(name__in=names)} if names else {}
+    fresh = [Person(name=name) for name in sorted(names - persons.keys())]
+    persons.update((p.name, p) for p in Person.objects.bulk_create(fresh))
     rows = []
     for article, credits in zip(articles, people, strict=True):
         seen = set()

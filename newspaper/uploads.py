@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from newspaper.ingest import BatchIndexer, Source, Status, ingest_source, iter_zip
+from newspaper.ingest import BatchIndexer, Source, Status, iter_zip
 from newspaper.models import Article, Page, Upload, UploadedFile
 from newspaper.parser import ParseError, parse_text
 from newspaper.parser.decoding import decode
@@ -160,8 +160,7 @@ def run(upload_id: int) -> Upload:
             batch.add_ids(list(Article.objects.filter(page__in=done.values("page")).values_list("pk", flat=True)))
         for item in upload.files.filter(status=UploadedFile.Status.VALID):
             source = Source(item.name, bytes(item.data), filename=item.name)
-            outcome = ingest_source(source, date=item.date, page=item.page_number, index=False)
-            batch.add(outcome)
+            outcome = batch.ingest(source, date=item.date, page=item.page_number)
             item.status = {
                 Status.CREATED: UploadedFile.Status.CREATED,
                 Status.UPDATED: UploadedFile.Status.UPDATED,

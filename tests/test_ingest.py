@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+
 import pytest
 from django.core.management import CommandError, call_command
 from haystack.query import SearchQuerySet
 
 from newspaper import ingest
-from newspaper.ingest import Source, Status, ingest_source, iter_sources
-from newspaper.models import Article, Credit, Issue, Page, Person
+from newspaper.ingest import BatchIndexer, Source, Status, ingest_source, iter_sources
+from newspaper.models import Article, Credit, Issue, Page, Person, Topic, Union
 from tests.conftest import SEEDS, seed, zip_of
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +72,56 @@ def test_each_import_of_a_page_is_one_history_version_per_article_with_its_topic
         assert versions[-1].title == article.title
         for version in versions:
             assert {t.topic_id for t in version.topics.all()} == {t.pk for t in article.topics.all()}
+
+
+def test_a_new_version_of_an_article_with_topics_set_by_hand_records_those_topics():
+    ingest_source(Source("002.txt", seed("002")))
+    article = Article.objects.get(order=1)
+    chosen = Topic.objects.create(name="手选", slug="shou-xuan")
+    article.topics.set([chosen])
+    Article.objects.filter(pk=article.pk).update(topics_locked=True)
+    fixed = seed("002").decode().replace("核酸采样", "核酸检测采样")
+    ingest_source(Source("002-fixed.txt", fixed.encode()))
+    latest = article.history.latest("history_id")
+    assert "核酸检测采样" in latest.title
+    assert [t.topic_id for t in latest.topics.all()] == [chosen.pk]
+
+
+def test_a_page_that_fails_in_a_batch_import_leaves_no_rolled_back_row_remembered(monkeypatch):
+    real = ingest.store_unions
+    calls = []
+
+    def fail_on_third_article(*args):
+        calls.append(args)
+        if len(calls) == 3:
+            raise RuntimeError("boom")
+        return real(*args)
+
+    monkeypatch.setattr(ingest, "store_unions", fail_on_third_article)
+    with BatchIndexer() as batch:
+        assert batch.ingest(Source("002.txt", seed("002"))).failed
+        assert batch.lookups.issue is None and not batch.lookups.unions
+        monkeypatch.undo()
+        again = batch.ingest(Source("002-again.txt", seed("002")))
+    assert again.status == Status.CREATED
+    page = Page.objects.get()
+    assert Issue.objects.filter(pk=page.issue_id).exists()
+    linked = set(Article.unions.through.objects.values_list("union_id", flat=True))
+    assert linked and linked <= set(Union.objects.values_list("pk", flat=True))
+    assert Article.objects.filter(page=page).count() == 5 and len(indexed_ids()) == 5
+
+
+def test_the_pages_of_a_batch_import_share_what_they_looked_up(django_assert_max_num_queries):
+    with BatchIndexer() as batch:
+        batch.ingest(Source("002.txt", seed("002")))
+        second = "工会新闻\n\n本报讯 记者程雪报道 省总工会今天召开了会议。\n"
+        with django_assert_max_num_queries(30) as counted:
+            outcome = batch.ingest(Source("p2.txt", second.encode()), date=dt.date(2022, 5, 19), page=2)
+    assert outcome.status == Status.CREATED
+    assert [u.name for u in Article.objects.get(page__number=2).unions.all()] == ["浙江省总工会"]
+    # … no topic, issue or known union is read again
+    read = {q["sql"].split(" FROM ")[1].split()[0] for q in counted.captured_queries if q["sql"].startswith("SELECT")}
+    assert read.isdisjoint({'"newspaper_topic"', '"newspaper_issue"', '"newspaper_union"'}), read
 
 
 def test_it_removes_articles_a_new_version_of_the_page_no_longer_has():
@@ -208,3 +261,46 @@ def test_the_sample_pages_import_through_the_command(capsys):
 
 def test_each_test_starts_with_an_empty_index():
     assert SearchQuerySet().models(Article).count() == 0
+
+
+def needs_a_database_another_process_can_read():
+    from django.db import connection
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("a forked index writer reads the rows from the database; SQLite in memory is this process's")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_import_writes_the_index_in_a_forked_process(tmp_path, monkeypatch):
+    needs_a_database_another_process_can_read()
+    writers = tmp_path / "writers"
+    real = ingest._write_index
+
+    def recorded(*args):
+        with writers.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(*args)
+
+    monkeypatch.setattr(ingest, "_write_index", recorded)
+    with BatchIndexer(size=10) as batch:
+        for path in SEEDS:
+            assert not batch.ingest(Source(path.name, path.read_bytes())).failed
+    assert batch.failed == 0
+    pids = writers.read_text().split()
+    assert len(pids) >= 2 and str(os.getpid()) not in pids
+    assert indexed_ids() == set(Article.objects.values_list("pk", flat=True))
+    assert batch.indexed == Article.objects.count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_the_forked_writer_fails_is_queued_for_the_index_worker(monkeypatch):
+    needs_a_database_another_process_can_read()
+    monkeypatch.setattr(ingest, "_write_index", lambda *args: 1 / 0)
+    queued = []
+    monkeypatch.setattr("newspaper.tasks.reindex_articles", queued.extend)
+    with BatchIndexer(size=10) as batch:
+        for path in SEEDS:
+            batch.ingest(Source(path.name, path.read_bytes()))
+    stored = sorted(Article.objects.values_list("pk", flat=True))
+    assert batch.failed == len(stored) and sorted(queued) == stored
+    assert indexed_ids() == set()

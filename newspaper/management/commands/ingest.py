@@ -3,7 +3,7 @@ from collections import Counter
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from newspaper.ingest import BatchIndexer, Status, ingest_source, iter_sources
+from newspaper.ingest import BatchIndexer, Status, iter_sources
 from newspaper.management.commands._args import parse_date
 
 
@@ -24,10 +24,7 @@ class Command(BaseCommand):
         bar = tqdm(sources, unit="page", disable=len(sources) < 5 or options["verbosity"] == 0, file=self.stderr)
         with BatchIndexer() as batch:
             for source in bar:
-                outcome = ingest_source(
-                    source, date=options["date"], page=options["page"], dry_run=options["dry_run"], index=False
-                )
-                batch.add(outcome)
+                outcome = batch.ingest(source, date=options["date"], page=options["page"], dry_run=options["dry_run"])
                 counts[outcome.status] += 1
                 if outcome.failed:
                     bar.write(self.style.ERROR(outcome.line()), file=self.stderr, end="")
