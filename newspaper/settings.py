@@ -143,6 +143,9 @@ HAYSTACK_CONNECTIONS = {
         "PATH": env("SEARCH_INDEX_DIR", str(DATA_DIR / "whoosh_index")),
     }
 }
+# A worker's resident pages of mapped files past which it releases the index's (search.engine);
+# 0: never.
+SEARCH_MAPPED_LIMIT_MB = envint("SEARCH_MAPPED_LIMIT_MB", 160)
 # Ingestion indexes a page inside its own transaction (newspaper.ingest); edits made elsewhere
 # are indexed when they commit (search.signals).
 HAYSTACK_SIGNAL_PROCESSOR = "search.signals.ArticleSignalProcessor"

@@ -20,6 +20,11 @@ a search page's time). Here:
   at 100k articles is most of a common term's search);
 - decoded Whoosh posting lists of the most used terms are kept (POSTINGS_CACHE_BYTES), per
   segment, so a union's name is not decoded again for every search;
+- a process keeps at most MAPPED_LIMIT_BYTES of mapped files resident (the setting
+  SEARCH_MAPPED_LIMIT_MB): past it, the gram files' pages are released before the next search
+  (they stay in the page cache, which every worker shares, and are mapped again when read).
+  Without it a web worker's resident memory grew with every gram it ever read, to 556 MB of
+  mapped pages at 100k articles;
 - the last searches are remembered under the index generation they ran on (the search page asks
   haystack twice: facet counts and the page of results), so a page matches once and never sees an
   older index's results.
@@ -27,12 +32,14 @@ a search page's time). Here:
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.conf import settings
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.models import SearchResult
 from haystack.utils.app_loading import haystack_get_model
@@ -45,6 +52,10 @@ from search import grams
 
 REMEMBERED = 16  # searches kept per process; each holds 8 bytes per matched article
 POSTINGS_CACHE_BYTES = 96 * 2**20  # decoded posting lists kept per process (common terms)
+# Resident pages of mapped files (gram files, and shared libraries: about 40 MB) past which the
+# gram files' pages are released, None for never. Mapping again what the next search reads costs
+# it a minor page fault per 64 KB or so.
+MAPPED_LIMIT_BYTES = (settings.SEARCH_MAPPED_LIMIT_MB * 2**20) or None
 DATE_FIELD = "date"
 EMPTY = np.empty(0, np.int64)
 
@@ -124,8 +135,25 @@ def searcher(backend):
         # deletes after a merge is unmapped when the last searcher using it goes.
         current.gram_files, current.gram_storage = {}, backend.storage
         _local.owner, _local.toc = backend, toc
+    elif MAPPED_LIMIT_BYTES is not None and mapped_bytes() > MAPPED_LIMIT_BYTES:
+        for postings in current.gram_files.values():
+            if postings is not None:
+                postings.release()
     _local.searcher = current
     return current
+
+
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def mapped_bytes() -> int:
+    """This process's resident pages of mapped files (and shared memory), or 0 where the system
+    does not say."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[2]) * _PAGE_SIZE
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 def _toc(index) -> tuple:

@@ -22,6 +22,7 @@ grams starting with one character are one range of numbers, which answers one-ch
 from __future__ import annotations
 
 import itertools
+import mmap
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -67,6 +68,14 @@ class Postings:
     freqs: np.ndarray  # uint32: occurrences in each of those documents
     positions: np.ndarray  # uint32
     lengths: np.ndarray  # uint32, one per document of the segment: its number of grams
+    mapped: mmap.mmap | None = None  # the file, when the arrays are views of its memory map
+
+    def release(self) -> None:
+        """Drop the pages of the file this process has touched from its resident memory (they
+        stay in the kernel's page cache, shared by every process, and are mapped again when
+        read: the arrays stay valid)."""
+        if self.mapped is not None:
+            self.mapped.madvise(mmap.MADV_DONTNEED)
 
     def terms_of(self, low: int, high: int | None = None) -> tuple[int, int]:
         """The term numbers of grams [low, high) (the gram `low` alone when high is None)."""
@@ -208,8 +217,11 @@ def read(storage, segment, fieldname: str) -> Postings | None:
     name = filename(segment, fieldname)
     if not storage.file_exists(name):
         return None
+    mapped = None
     if isinstance(storage, FileStorage):
-        buf = np.memmap(os.path.join(storage.folder, name), np.uint8, "r")
+        with open(os.path.join(storage.folder, name), "rb") as f:
+            mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        buf = np.frombuffer(mapped, np.uint8)
     else:  # in memory (haystack's "ram" storage)
         f = storage.open_file(name)
         try:
@@ -225,7 +237,7 @@ def read(storage, segment, fieldname: str) -> Postings | None:
         size = np.dtype(dtype).itemsize * count
         arrays[name] = np.frombuffer(buf[offset : offset + size], dtype)
         offset += size
-    return Postings(**arrays)
+    return Postings(**arrays, mapped=mapped)
 
 
 # -- the Whoosh side ----------------------------------------------------------------------------

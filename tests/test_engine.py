@@ -307,3 +307,22 @@ def test_rebuild_index_writes_every_article_with_its_grams(imported_in_batches):
     call_command("rebuild_index", interactive=False, verbosity=0)
     assert indexed_ids() == set(Article.objects.values_list("pk", flat=True))
     assert set(found_ids(q="浙江省总工会")) == containing("浙江省总工会")
+
+
+@pytest.mark.parametrize(("limit", "releases"), [(1, True), (2**62, False), (None, False)])
+def test_past_the_mapped_limit_the_gram_pages_are_released_and_searches_find_the_same(
+    imported_in_batches, monkeypatch, limit, releases
+):
+    from search import grams
+
+    queries = ["工会", "浙江省总工会", "工", '"职工"', "劳模 工会"]
+    before = {q: sorted(found_ids(q=q)) for q in queries}
+    released = []
+    real = grams.Postings.release
+    monkeypatch.setattr(grams.Postings, "release", lambda self: (released.append(self), real(self)))
+    monkeypatch.setattr(engine, "MAPPED_LIMIT_BYTES", limit)
+    for _ in range(2):
+        engine.forget()  # match again, reading the gram files
+        assert {q: sorted(found_ids(q=q)) for q in queries} == before
+    assert bool(released) == releases
+    assert all(p.mapped is not None for p in released)  # memory-mapped files, really released
