@@ -88,16 +88,7 @@ def test_a_new_version_of_an_article_with_topics_set_by_hand_records_those_topic
 
 
 def test_a_page_that_fails_in_a_batch_import_leaves_no_rolled_back_row_remembered(monkeypatch):
-    real = ingest.store_unions
-    calls = []
-
-    def fail_on_third_article(*args):
-        calls.append(args)
-        if len(calls) == 3:
-            raise RuntimeError("boom")
-        return real(*args)
-
-    monkeypatch.setattr(ingest, "store_unions", fail_on_third_article)
+    fail_on_the_third_article(monkeypatch)
     with BatchIndexer() as batch:
         assert batch.ingest(Source("002.txt", seed("002"))).failed
         assert batch.lookups.issue is None and not batch.lookups.unions
@@ -171,7 +162,8 @@ def test_it_rolls_back_the_whole_page_when_indexing_fails(monkeypatch):
     )
 
 
-def test_it_rolls_back_a_page_that_fails_half_way(monkeypatch):
+def fail_on_the_third_article(monkeypatch) -> None:
+    """Make storing a page fail half-way: at its third article's unions."""
     real = ingest.store_unions
     calls = []
 
@@ -182,6 +174,10 @@ def test_it_rolls_back_a_page_that_fails_half_way(monkeypatch):
         return real(*args)
 
     monkeypatch.setattr(ingest, "store_unions", fail_on_third_article)
+
+
+def test_it_rolls_back_a_page_that_fails_half_way(monkeypatch):
+    fail_on_the_third_article(monkeypatch)
     outcome = ingest_source(Source("002.txt", seed("002")))
     assert outcome.failed and "boom" in outcome.message
     assert Article.objects.count() == 0
