@@ -519,7 +519,7 @@ def _store_articles(page: Page, parsed: ParsedPage, lookups: Lookups, *, new: bo
     topics, rules = lookups.topics, lookups.rules
     texts = ["\n".join([item.headline, item.body, *item.captions]) for item in parsed.articles]
     mentions = [find_unions(text) for text in texts]
-    _unions_named(mentions, lookups.unions)
+    absent = _unions_named(mentions, lookups.unions)
     stored, created, links = [], set(), {"unions": [], "topics": []}
     for order, item in enumerate(parsed.articles, start=1):
         article = existing.pop(order, None) or Article(page=page, order=order)
@@ -536,7 +536,7 @@ def _store_articles(page: Page, parsed: ParsedPage, lookups: Lookups, *, new: bo
         article.pull_quotes = item.pull_quotes
         article.count_chars()
         headline, body, text = item.headline, "\n".join([item.body, *item.captions]), texts[order - 1]
-        unions = store_unions(text, lookups.unions, mentions[order - 1])
+        unions = store_unions(text, lookups.unions, mentions[order - 1], absent)
         article.regions = regions_of(text, [u for _, u in unions_mentioned(text, mentions[order - 1])])
         links["unions"] += [(article, u) for u in unions]
         if not article.topics_locked:
@@ -583,8 +583,9 @@ def _record_history(articles: list[Article], created: set[int], written: dict[st
         )
 
 
-def _unions_named(mentions, known: dict[str, Union]) -> None:
-    """Add to `known` the Union rows the page's articles may need, in one query."""
+def _unions_named(mentions, known: dict[str, Union]) -> set[str]:
+    """Add to `known` the Union rows the page's articles may need, in one query; returns the
+    names that have no row yet."""
     names = set()
     for found in mentions:
         for mention in found:
@@ -592,6 +593,7 @@ def _unions_named(mentions, known: dict[str, Union]) -> None:
     names -= known.keys()
     if names:
         known.update((u.name, u) for u in Union.objects.filter(name__in=names))
+    return names - known.keys()
 
 
 def _link(
@@ -630,14 +632,17 @@ def _store_people(articles: list[Article], people: list[list[tuple[str, str]]], 
     Credit.objects.bulk_create(rows)
 
 
-def store_unions(text: str, known: dict[str, Union] | None = None, mentions=None) -> list[Union]:
+def store_unions(
+    text: str, known: dict[str, Union] | None = None, mentions=None, absent: set[str] = frozenset()
+) -> list[Union]:
     """The Union rows for the unions a text mentions, created (with their parents) when new;
     every written form other than the canonical name is remembered as an alias. `known` caches
-    rows across the texts of one page; `mentions` is find_unions(text) when already known."""
+    rows across texts; `mentions` is find_unions(text) when already known; `absent`, names
+    already looked up without a row (not looked up again)."""
     known = {} if known is None else known
     stored: dict[str, Union] = {}
     for mention in find_unions(text) if mentions is None else mentions:
-        union = stored.get(mention.union.canonical) or _union_row(mention.union, known)
+        union = stored.get(mention.union.canonical) or _union_row(mention.union, known, absent)
         if mention.written != union.name and mention.written not in union.aliases:
             union.aliases = [*union.aliases, mention.written]
             union.save(update_fields=["aliases"])
@@ -645,17 +650,17 @@ def store_unions(text: str, known: dict[str, Union] | None = None, mentions=None
     return list(stored.values())
 
 
-def _union_row(ref, known: dict[str, Union]) -> Union:
-    union = known.get(ref.canonical) or Union.objects.filter(name=ref.canonical).first()
+def _union_row(ref, known: dict[str, Union], absent: set[str]) -> Union:
+    union = _known_row(ref.canonical, known, absent)
     if union:
         known[union.name] = union
         return union
     parent = None
     if ref.parent:
-        parent = known.get(ref.parent) or Union.objects.filter(name=ref.parent).first()
+        parent = _known_row(ref.parent, known, absent)
         if parent is None:
             mentions = find_unions(ref.parent)
-            parent = _union_row(mentions[0].union, known) if mentions else None
+            parent = _union_row(mentions[0].union, known, absent) if mentions else None
     known[ref.canonical] = Union.objects.create(
         name=ref.canonical,
         slug=slugify(ref.canonical, allow_unicode=True),
@@ -664,6 +669,12 @@ def _union_row(ref, known: dict[str, Union]) -> Union:
         parent=parent,
     )
     return known[ref.canonical]
+
+
+def _known_row(name: str, known: dict[str, Union], absent: set[str]) -> Union | None:
+    if name in known or name in absent:
+        return known.get(name)
+    return Union.objects.filter(name=name).first()
 
 
 def retag(
