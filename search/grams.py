@@ -74,7 +74,7 @@ class Postings:
         """Drop the pages of the file this process has touched from its resident memory (they
         stay in the kernel's page cache, shared by every process, and are mapped again when
         read: the arrays stay valid)."""
-        if self.mapped is not None:
+        if self.mapped is not None and hasattr(mmap, "MADV_DONTNEED"):  # Linux, macOS
             self.mapped.madvise(mmap.MADV_DONTNEED)
 
     def terms_of(self, low: int, high: int | None = None) -> tuple[int, int]:
