@@ -273,7 +273,7 @@ class Credit(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "署名"
-        ordering = ["article", "order"]
+        ordering = ["article_id", "order"]  # by the column: ordering by "article" joined three tables
         constraints = [models.UniqueConstraint(fields=["article", "person", "role"], name="one_credit_per_role")]
 
     def __str__(self) -> str:
