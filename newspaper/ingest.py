@@ -243,11 +243,8 @@ class BatchIndexer:
     def ingest(self, source: Source, **options) -> Outcome:
         """ingest_source(source, **options), its articles indexed with the batch."""
         outcome = ingest_source(source, index=False, lookups=self.lookups, **options)
-        self.add(outcome)
-        return outcome
-
-    def add(self, outcome: Outcome) -> None:
         self.add_ids(outcome.stored_ids, outcome.removed_ids, new=outcome.status == Status.CREATED)
+        return outcome
 
     def add_ids(self, stored: list[int], removed: list[int] = (), *, new: bool = False) -> None:
         """Articles to index (`new`: rows created just now, never indexed) and to unindex."""
@@ -461,15 +458,8 @@ class Lookups:
     issue: Issue | None = None  # the last page's: pages come issue by issue
     _topics: tuple[dict[str, Topic], list[TopicRule]] | None = None
 
-    @property
-    def topics(self) -> dict[str, Topic]:
-        return self._topic_rows_and_rules()[0]
-
-    @property
-    def rules(self) -> list[TopicRule]:
-        return self._topic_rows_and_rules()[1]
-
-    def _topic_rows_and_rules(self) -> tuple[dict[str, Topic], list[TopicRule]]:
+    def topics(self) -> tuple[dict[str, Topic], list[TopicRule]]:
+        """The active topics by name, and their rules."""
         if self._topics is None:
             rows = topic_rows()
             self._topics = rows, topic_rules(rows)
@@ -516,7 +506,7 @@ def _store_articles(page: Page, parsed: ParsedPage, lookups: Lookups, *, new: bo
     page's articles are written in one query each. The articles of a `new` page are inserted
     in one query, and nothing of theirs is looked for to replace."""
     existing = {} if new else {a.order: a for a in page.articles.all()}
-    topics, rules = lookups.topics, lookups.rules
+    topics, rules = lookups.topics()
     texts = ["\n".join([item.headline, item.body, *item.captions]) for item in parsed.articles]
     mentions = [find_unions(text) for text in texts]
     absent = _unions_named(mentions, lookups.unions)

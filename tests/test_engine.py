@@ -13,7 +13,7 @@ from django.http import QueryDict
 from haystack import connections
 from haystack.query import SearchQuerySet
 
-from newspaper.ingest import BatchIndexer, Source, ingest_source
+from newspaper.ingest import BatchIndexer, Source
 from newspaper.models import Article
 from search import backends, engine
 from search.analyzer import normalise
@@ -52,7 +52,7 @@ def imported_in_batches(transactional_db, monkeypatch):
     monkeypatch.setattr(backends, "BATCH_MIN", 1)
     with BatchIndexer(size=20) as batch:
         for path in SEEDS:
-            batch.add(ingest_source(Source(path.name, path.read_bytes()), index=False))
+            batch.ingest(Source(path.name, path.read_bytes()))
     assert not batch.failed
     return batch
 
@@ -78,7 +78,7 @@ def test_importing_the_pages_again_replaces_their_entries(imported_in_batches):
     fixed = text[:at] + "工会测试更正词" + text[at + 2 :]
     with BatchIndexer(size=20) as batch:
         for name, data in [(SEEDS[0].name, fixed.encode()), *[(p.name, p.read_bytes()) for p in SEEDS[1:]]]:
-            batch.add(ingest_source(Source(name, data), index=False))
+            batch.ingest(Source(name, data))
     assert not batch.failed
     assert SearchQuerySet().models(Article).count() == Article.objects.count()
     assert set(found_ids(q="测试更正词")) == containing("测试更正词") != set()
@@ -184,7 +184,7 @@ def test_batch_import_indexes_every_page_once_at_the_end(monkeypatch):
     )
     with BatchIndexer(size=1000) as batch:
         for path in SEEDS:
-            batch.add(ingest_source(Source(path.name, path.read_bytes()), index=False))
+            batch.ingest(Source(path.name, path.read_bytes()))
     assert writes == [Article.objects.count()]
     assert indexed_ids() == set(Article.objects.values_list("pk", flat=True))
 
