@@ -1,4 +1,5 @@
 # make run   — install, migrate, load the sample pages, build the index, serve on :$(PORT)
+#              with the upload worker (huey) and the index writer beside gunicorn
 # make test  — lint, migration check, the whole suite on SQLite and on PostgreSQL
 PYTHON  ?= python3.11
 VENV    := .venv
@@ -31,9 +32,10 @@ run: migrate
 	$(BIN)/python manage.py ingest -v0 $(SAMPLES)
 	$(BIN)/python manage.py ensure_index
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (background worker for uploads and indexing started too)"
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (the upload worker and the index writer started too)"
 	$(BIN)/python manage.py run_huey --workers 1 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py index_writer & writer=$$!; \
+	  trap 'kill $$worker $$writer 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/gunicorn newspaper.wsgi:application
 
 lint: install

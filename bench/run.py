@@ -3,8 +3,9 @@
     make bench SIZE=10000          # or: .venv/bin/python bench/run.py --size 10000
 
 Generates SIZE articles of pages in the dump format (bench/generate.py), imports them through
-the real ingestion path (what `manage.py ingest` does: one transaction per page, the index
-written in batches), then, in a fresh process standing in for a web worker, measures for each
+the real ingestion path (what `manage.py ingest` does: one transaction per page with its index
+work, the index writer process draining it in batches alongside), times editors' corrections
+until they are searchable, then, in a fresh process standing in for a web worker, measures for each
 query class: the matching step alone (the matched ids and their count, which is what the scan
 answers; "+rank": with the first page's ids in the page's order, which for relevance ranks every
 match), the search page's server time (the view, with facets, histogram and page 1 or 50), and a
@@ -17,54 +18,28 @@ throw-away DATA_DIR (SQLite unless --database-url).
     bench/run.py --size 10000 --keep          # keep the DATA_DIR to measure it again
     bench/run.py --measure DATA_DIR           # searches only, on a kept DATA_DIR
     bench/run.py --reindex DATA_DIR           # a full re-index of a kept DATA_DIR
+    bench/run.py --size 100000 --with-reindex --with-optimize   # and the writer's peaks there
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import random
 import resource
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 CLASSES = ["rare_name", "common_term", "two_terms", "exact_phrase", "term_date_range", "filter_only"]
-
-
-class Clock:
-    """Accumulates the time spent inside wrapped functions, in this process and in the index
-    writer processes it forks (the totals live in shared memory, which a fork inherits)."""
-
-    NAMES = ("parse", "wait", "load", "index", "prepare", "grams")
-
-    def __init__(self):
-        self._totals = multiprocessing.RawArray("d", len(self.NAMES))
-
-    @property
-    def seconds(self) -> dict[str, float]:
-        return dict(zip(self.NAMES, self._totals, strict=True))
-
-    def wrap(self, name, func):
-        slot = self.NAMES.index(name)
-
-        def timed(*args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return func(*args, **kwargs)
-            finally:
-                self._totals[slot] += time.perf_counter() - started
-
-        return timed
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:
@@ -82,61 +57,100 @@ def rss_mb(kind: str = "VmRSS") -> float:
     return 0.0
 
 
-def import_corpus(paths, clock: Clock) -> dict:
+def import_corpus(paths, data_dir: Path, corrections: int) -> dict:
+    """The pages imported as `manage.py ingest` does with the index writer running (make run,
+    docker-compose): this process stores the pages, the writer process (bench/writer_probe.py)
+    drains the outbox alongside; the import ends when the last article is searchable. Then, the
+    writer still running, `corrections` editors' corrections, each timed until it is found."""
     from tqdm import tqdm
 
     import newspaper.ingest as ingest
-    import search.grams as grams
-    import search.indexing as indexing
-    from newspaper.models import Article
-    from search.search_indexes import ArticleIndex
+    from newspaper.models import Article, IndexWork, IndexWriterStatus
+    from newspaper.sources import read_file
 
-    ingest.parse_text = clock.wrap("parse", ingest.parse_text)
-    indexing.index_articles = clock.wrap("index", indexing.index_articles)
-    # the index writer (a forked process): preparing documents (jieba on headlines, facet values) and grams
-    ArticleIndex.full_prepare = clock.wrap("prepare", ArticleIndex.full_prepare)
-    grams.encode = clock.wrap("grams", grams.encode)
-    ingest.BatchIndexer._wait = clock.wrap("wait", ingest.BatchIndexer._wait)
-    ingest._load_for_index = clock.wrap("load", ingest._load_for_index)
+    parse = {"s": 0.0}
+    real_parse = ingest.parse_text
+
+    def timed_parse(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return real_parse(*args, **kwargs)
+        finally:
+            parse["s"] += time.perf_counter() - started
+
+    ingest.parse_text = timed_parse
+    stats = data_dir / "writer.json"
+    writer = subprocess.Popen([sys.executable, str(ROOT / "bench" / "writer_probe.py"), str(stats)])
+    while not IndexWriterStatus.current().alive:
+        time.sleep(0.1)
     started = time.perf_counter()
-    failed = 0
-    with ingest.BatchIndexer() as batch:  # as manage.py ingest does
-        for path in tqdm(paths, unit="page", file=sys.stderr):
-            outcome = batch.ingest(ingest.read_file(path))
-            failed += outcome.failed
+    failed, lookups = 0, ingest.Lookups()
+    for path in tqdm(paths, unit="page", file=sys.stderr):
+        failed += ingest.ingest_source(read_file(path), lookups=lookups).failed
+    stored = time.perf_counter() - started
+    while IndexWork.objects.exists():
+        time.sleep(0.05)
     seconds = time.perf_counter() - started
+    latency = correction_latency(corrections)
+    writer.send_signal(signal.SIGTERM)
+    writer.wait(timeout=600)
+    written = json.loads(stats.read_text())
     articles = Article.objects.count()
-    c = clock.seconds
     split = {
-        # the importing process: what is not parsing or waiting for the writer is the database
-        "parse_s": round(c["parse"], 1),
-        "database_s": round(seconds - c["parse"] - c["wait"], 1),
-        "waiting_for_index_s": round(c["wait"], 1),
-        # the index writer process, alongside it: reading the batch back, tokenising, writing
-        "index_load_s": round(c["load"], 1),
-        "tokenise_s": round(c["prepare"] + c["grams"], 1),
-        "index_write_s": round(c["index"] - c["prepare"] - c["grams"], 1),
+        # the importing process: what is not parsing is the database (and the recognisers)
+        "parse_s": round(parse["s"], 1),
+        "database_s": round(stored - parse["s"], 1),
+        "waiting_for_index_s": round(seconds - stored, 1),
+        # the index writer process, alongside it
+        "index_load_s": written["load_s"],
+        "tokenise_s": written["tokenise_s"],
+        "index_write_s": written["write_s"],
     }
     return {
         "articles": articles,
         "pages": len(paths),
-        "failed": failed + batch.failed,
+        "failed": failed,
         "seconds": round(seconds, 1),
         "articles_per_s": round(articles / seconds, 1),
         "split": split,
+        "writer": written,
+        "correction_latency": latency,
     }
+
+
+def correction_latency(n: int) -> dict:
+    """An editor's correction (an article saved with a new word), until a search finds it."""
+    from haystack.query import SearchQuerySet
+
+    from newspaper.models import Article
+
+    samples = []
+    for i, article in enumerate(Article.objects.order_by("?")[:n]):
+        word = f"更正{'甲乙丙丁戊己庚辛壬癸'[i % 10]}{'子丑寅卯辰巳午未申酉'[i // 10 % 10]}词"
+        article.body += word
+        started = time.perf_counter()
+        article.save()
+        while not SearchQuerySet().models(Article).filter(grams=word).count():
+            time.sleep(0.01)
+        samples.append(time.perf_counter() - started)
+    return percentiles(samples) if samples else {}
+
+
+def run_command(*args: str) -> dict:
+    """A management command in a process of its own: its time and peak memory."""
+    started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, capture_output=True)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"seconds": round(time.perf_counter() - started, 1), "peak_rss_mb": round(max(peak, before) / 1024, 1)}
 
 
 def reindex() -> dict:
     """A full re-index from the database, as `manage.py rebuild_index` does it."""
-    from django.core.management import call_command
-
     from newspaper.models import Article
 
-    started = time.perf_counter()
-    call_command("rebuild_index", interactive=False, verbosity=0, batchsize=2000)
-    seconds = time.perf_counter() - started
-    return {"seconds": round(seconds, 1), "articles_per_s": round(Article.objects.count() / seconds, 1)}
+    done = run_command("rebuild_index", "--noinput", "-v0")
+    return {**done, "articles_per_s": round(Article.objects.count() / done["seconds"], 1)}
 
 
 def query_sets(rng: random.Random, n: int) -> dict[str, list[dict]]:
@@ -166,41 +180,6 @@ def query_sets(rng: random.Random, n: int) -> dict[str, list[dict]]:
         "term_date_range": [{"q": "工会", **date_range()} for _ in range(n)],
         "filter_only": [{"union": rng.choice(unions)} for _ in range(n)],
     }
-
-
-def bruteforce(params: dict, corpus: list[tuple]) -> int:
-    """The same question answered by scanning every article's text in memory."""
-    from search.analyzer import RUN_RE, normalise
-    from search.query import parse
-
-    query = parse(params.get("q", ""))
-    needles = [normalise(run) for group in query.groups for c in group for run in RUN_RE.findall(c.text)]
-    lo, hi = params.get("date_from", ""), params.get("date_to", "9999")
-    union = params.get("union")
-    hits = 0
-    for text, date, unions in corpus:
-        if lo and not lo <= date <= hi:
-            continue
-        if union and union not in unions:
-            continue
-        if all(n in text for n in needles):
-            hits += 1
-    return hits
-
-
-def scan_corpus() -> list[tuple]:
-    """Every article's searchable text, date and unions, as plain values (no model objects)."""
-    from newspaper.models import Article
-    from search.analyzer import normalise
-
-    unions: dict[int, set[str]] = defaultdict(set)
-    for article_id, name in Article.unions.through.objects.values_list("article_id", "union__name"):
-        unions[article_id].add(name)
-    fields = ("column", "kicker", "title", "subtitle", "byline", "body")
-    rows = Article.objects.values_list("pk", *fields, "captions", "page__issue__date").iterator(chunk_size=5000)
-    return [
-        (normalise("\n".join(p for p in (*row[1:7], *row[7]) if p)), row[8].isoformat(), unions[row[0]]) for row in rows
-    ]
 
 
 def measure_search(queries: dict[str, list[dict]]) -> tuple[dict, dict, dict, float]:
@@ -252,6 +231,8 @@ def measure_search(queries: dict[str, list[dict]]) -> tuple[dict, dict, dict, fl
             "first_ms": first,  # the class's first search in this process
         }
     web_rss = {"web_rss_mb": rss_mb(), "web_rss_anon_mb": rss_mb("RssAnon"), "web_rss_file_mb": rss_mb("RssFile")}
+    from bench.scan import bruteforce, scan_corpus
+
     corpus = scan_corpus()
     brute = {}
     for name, params_list in queries.items():
@@ -292,6 +273,8 @@ def main() -> None:
     ap.add_argument("--database-url", default="", help="default: SQLite in the throw-away DATA_DIR")
     ap.add_argument("--keep", action="store_true", help="keep the DATA_DIR")
     ap.add_argument("--with-reindex", action="store_true", help="also time a full re-index after the import")
+    ap.add_argument("--with-optimize", action="store_true", help="also time optimize_index (after the re-index)")
+    ap.add_argument("--corrections", type=int, default=20, help="editors' corrections timed until searchable")
     ap.add_argument("--measure", metavar="DATA_DIR", help="only measure the searches of a kept DATA_DIR")
     ap.add_argument("--reindex", metavar="DATA_DIR", help="only time a full re-index of a kept DATA_DIR")
     args = ap.parse_args()
@@ -312,14 +295,13 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)  # the page renders as in production
     paths = generate(data_dir / "corpus", args.size)
-    imported = import_corpus(paths, Clock())
+    imported = import_corpus(paths, data_dir, args.corrections)
     index_dir = data_dir / "whoosh_index"
     imported["index_bytes"] = sum(f.stat().st_size for f in index_dir.iterdir())
     imported["index_segments"] = len(list(index_dir.glob("*.seg"))) or len(list(index_dir.glob("*.pst")))
     imported["gram_files_bytes"] = sum(f.stat().st_size for f in index_dir.glob("*.grams_*"))
-    # the importing process's peak and its index writers' (forked children, each a copy of it)
     imported["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    imported["writer_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+    imported["writer_peak_rss_mb"] = imported["writer"]["peak_rss_mb"]
     searched = json.loads(
         subprocess.run(
             [sys.executable, __file__, "--measure", str(data_dir), "--queries", str(args.queries),
@@ -329,6 +311,8 @@ def main() -> None:
     )  # fmt: skip
     if args.with_reindex:
         imported["reindex"] = reindex()
+    if args.with_optimize:
+        imported["optimize"] = run_command("optimize_index")
 
     import django as dj
     import whoosh
@@ -358,7 +342,13 @@ def report(result: dict, out: Path) -> None:
         f"{imported['articles_per_s']} articles/s; split {imported['split']}"
     )
     if "reindex" in imported:
-        print(f"Full re-index: {imported['reindex']['seconds']} s = {imported['reindex']['articles_per_s']} articles/s")
+        r = imported["reindex"]
+        print(f"Full re-index: {r['seconds']} s = {r['articles_per_s']} articles/s, peak RSS {r['peak_rss_mb']} MB")
+    if "optimize" in imported:
+        print(f"optimize_index: {imported['optimize']['seconds']} s, peak RSS {imported['optimize']['peak_rss_mb']} MB")
+    if imported.get("correction_latency"):
+        c = imported["correction_latency"]
+        print(f"A correction searchable after: p50 {c['p50_ms']} ms, p95 {c['p95_ms']} ms")
     print(
         f"Index {imported['index_bytes'] / 2**20:.1f} MB on disk in {imported['index_segments']} segments; peak RSS "
         f"{imported['peak_rss_mb']} MB (index writer {imported['writer_peak_rss_mb']} MB); "

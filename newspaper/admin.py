@@ -2,18 +2,35 @@
 kind and role, and a page's articles inline under it."""
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from newspaper.models import Article, Credit, Issue, Page, Person, Topic, Union, Upload, UploadedFile
+from newspaper.models import (
+    Article,
+    Credit,
+    IndexWork,
+    IndexWriterStatus,
+    Issue,
+    Page,
+    Person,
+    Topic,
+    Union,
+    Upload,
+    UploadedFile,
+)
 
 
 class ArticleCountMixin:
-    """An "文章数" column, counted in the list query rather than once per row."""
+    """An "文章数" column, counted in the list query rather than once per row: by a subquery, so
+    that the list is not grouped by every column of its rows (for pages, their raw text)."""
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_articles=Count("articles", distinct=True))
+        relation = self.model._meta.get_field("articles").remote_field.name  # the articles' side of it
+        count = Article.objects.filter(**{relation: OuterRef("pk")}).order_by().values(relation)
+        count = count.annotate(n=Count("pk")).values("n")
+        return super().get_queryset(request).annotate(_articles=Coalesce(Subquery(count), 0))
 
     @admin.display(description="文章数", ordering="_articles")
     def article_count(self, obj):
@@ -66,6 +83,12 @@ class PageAdmin(ArticleCountMixin, admin.ModelAdmin):
     date_hierarchy = "issue__date"
     list_select_related = ("issue",)
     readonly_fields = ("sha256", "encoding", "source_name", "imported_at", "updated_at", "warnings", "raw_text")
+
+    def get_queryset(self, request):
+        """The changelist sorts pages by their issue's date: without their dumps."""
+        queryset = super().get_queryset(request)
+        return queryset.defer("raw_text") if request.resolver_match.url_name.endswith("changelist") else queryset
+
     fieldsets = (
         (None, {"fields": ("issue", "number", "editor", "designer")}),
         ("来源", {"fields": ("source_name", "sha256", "encoding", "imported_at", "updated_at", "warnings")}),
@@ -110,6 +133,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
     raw_id_fields = ("page",)
     filter_horizontal = ("topics",)
     autocomplete_fields = ("unions",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("page__raw_text", "page__warnings")
 
     def save_related(self, request, form, formsets, change):
         """An editor who sets topics by hand means them: lock them against re-tagging."""
@@ -192,6 +218,53 @@ class UploadAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # uploads come in through /upload/, with validation
+
+
+@admin.register(IndexWork)
+class IndexWorkAdmin(admin.ModelAdmin):
+    """What the index writer has still to write, and why what failed failed. Read-only: the
+    rows are written with the changes that need them and deleted by the writer."""
+
+    list_display = ("article_link", "page_id", "queued_at", "bulk", "attempts", "error", "retry_at")
+    list_filter = ("bulk", ("error", admin.EmptyFieldListFilter))
+    search_fields = ("=article_id", "error")
+    date_hierarchy = "queued_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="文章", ordering="article_id")
+    def article_link(self, obj):
+        return format_html('<a href="{}">{}</a>', f"/articles/{obj.article_id}/", obj.article_id)
+
+
+@admin.register(IndexWriterStatus)
+class IndexWriterStatusAdmin(admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "running",
+        "state",
+        "heartbeat_at",
+        "written",
+        "last_batch_at",
+        "last_error",
+        "last_check",
+    )
+    readonly_fields = [f.name for f in IndexWriterStatus._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="运行中", boolean=True)
+    def running(self, obj):
+        return obj.alive
 
 
 admin.site.site_header = "浙江工人日报 全文档案 · 管理"

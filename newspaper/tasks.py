@@ -1,30 +1,15 @@
-"""Background jobs, run by the one worker (manage.py run_huey): importing uploads and writing
-the search index. One worker means one index writer, so the web processes never contend for
-Whoosh's lock."""
+"""Background jobs, run by the worker (manage.py run_huey): importing uploads. The search index
+is written by its own process (manage.py index_writer) from the outbox the imports fill."""
 
 from huey.contrib.djhuey import db_task, on_startup
 
 from newspaper import uploads
-from newspaper.models import Article, Upload
+from newspaper.models import Upload
 
 
 @db_task(retries=2, retry_delay=10)
 def import_upload(upload_id: int) -> None:
     uploads.run(upload_id)
-
-
-@db_task(retries=3, retry_delay=5)
-def reindex_articles(ids: list[int]) -> None:
-    """Bring the index in line with the database for these articles (saved, edited, deleted)."""
-    from search.indexing import index_articles, unindex_articles
-
-    found = list(
-        Article.objects.filter(pk__in=ids)
-        .select_related("page__issue")
-        .prefetch_related("credits__person", "unions", "topics")
-    )
-    index_articles(found)
-    unindex_articles(set(ids) - {a.pk for a in found})
 
 
 @on_startup()

@@ -10,12 +10,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from newspaper import uploads
-from newspaper.models import Upload, UploadedFile
+from newspaper import tasks, uploads
+from newspaper.models import IndexWriterStatus, Upload, UploadedFile
 
 
 def archive_admin(view):
@@ -75,9 +76,11 @@ def upload_detail(request, pk):
             messages.error(request, "日期或版次不对（日期如 2022-05-19，版次为 1–64）：" + "、".join(bad))
             return redirect(batch)
         uploads.confirm(batch, dates, pages)
+        tasks.import_upload(batch.pk)
         messages.success(request, "已开始导入，可在本页查看进度。")
         return redirect(batch)
-    files = list(batch.files.defer("data"))
+    uploads.settle(batch)
+    files = list(batch.files.defer("data").select_related("page__issue").defer("page__raw_text"))
     done, total = Upload.progress_of(files)
     return render(
         request,
@@ -89,20 +92,24 @@ def upload_detail(request, pk):
             "needs_date": any(f.report.get("needs_date") or f.report.get("needs_page") for f in files),
             "done": done,
             "total": total,
+            "backlog": uploads.index_backlog(batch),
+            "writer": IndexWriterStatus.current(),
         },
     )
 
 
 @archive_admin
 def upload_status(request, pk):
-    batch = get_object_or_404(Upload, pk=pk)
+    batch = uploads.settle(get_object_or_404(Upload, pk=pk))
     files = list(batch.files.defer("data"))
     done, total = Upload.progress_of(files)
     return JsonResponse(
         {
             "status": batch.status,
+            "label": batch.get_status_display(),
             "done": done,
             "total": total,
+            "index": {**uploads.index_backlog(batch), "writer_running": IndexWriterStatus.current().alive},
             "files": [
                 {"id": f.pk, "name": f.name, "status": f.status, "label": f.get_status_display(), "message": f.message}
                 for f in files
@@ -114,5 +121,8 @@ def upload_status(request, pk):
 
 @archive_admin
 def upload_list(request):
-    batches = Upload.objects.select_related("uploaded_by").prefetch_related("files")[:100]
+    uploads.settle_all()
+    batches = Upload.objects.select_related("uploaded_by").prefetch_related(
+        Prefetch("files", UploadedFile.objects.defer("data"))
+    )[:100]
     return render(request, "newspaper/upload_list.html", {"uploads": batches})

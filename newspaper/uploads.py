@@ -2,8 +2,9 @@
 import on confirmation through the same service as the `ingest` command.
 
     upload = receive(files, user)     # validation report per file; nothing imported yet
-    confirm(upload, dates)            # queue the import (a background job, see newspaper.tasks)
+    confirm(upload, dates)            # ready to import: the caller queues newspaper.tasks.import_upload
     run(upload)                       # what the job does; safe to run again after a crash
+    settle(upload)                    # done once every article it stored is searchable
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from newspaper.ingest import BatchIndexer, Source, Status, iter_zip
-from newspaper.models import Article, Page, Upload, UploadedFile
+from newspaper import outbox
+from newspaper.ingest import Lookups, Status, ingest_source
+from newspaper.models import Page, Upload, UploadedFile
 from newspaper.parser import ParseError, parse_text
 from newspaper.parser.decoding import decode
+from newspaper.sources import Source, iter_zip
 
 
 class UploadRefusedError(ValueError):
@@ -88,7 +91,12 @@ def check(source: Source, date: dt.date | None = None, page: int | None = None) 
     missing = [a.title for a in parsed.articles if a.kind != "photo" and not a.byline]
     if missing:
         report["warnings"].append(f"no byline found for {len(missing)} article(s): " + "、".join(missing[:3]))
-    existing = Page.objects.filter(issue__date=parsed.date, number=parsed.page_number).first()
+    existing = (
+        Page.objects.filter(issue__date=parsed.date, number=parsed.page_number)
+        .select_related("issue")
+        .defer("raw_text")
+        .first()
+    )
     if existing:
         same = existing.sha256 == hashlib.sha256(source.data).hexdigest()
         report["warnings"].append(
@@ -126,10 +134,8 @@ def receive(incoming: list[Incoming], user) -> Upload:
 
 
 def confirm(upload: Upload, dates: dict[int, dt.date], pages: dict[int, int] | None = None) -> None:
-    """Apply the dates and page numbers the admin supplied, check those files again, and queue
-    the import."""
-    from newspaper.tasks import import_upload
-
+    """Apply the dates and page numbers the admin supplied, check those files again, and mark
+    the upload queued (the caller queues the job once this has committed)."""
     pages = pages or {}
     with transaction.atomic():
         for item in upload.files.select_for_update():
@@ -141,37 +147,52 @@ def confirm(upload: Upload, dates: dict[int, dt.date], pages: dict[int, int] | N
                 item.save()
         upload.status = Upload.Status.QUEUED
         upload.save(update_fields=["status"])
-    transaction.on_commit(lambda: import_upload(upload.pk))
 
 
 def run(upload_id: int) -> Upload:
-    """Import every file of the upload not imported yet. Each page is its own transaction, so a
-    job interrupted half-way (a worker killed) resumes where it stopped, without duplicates; the
-    index is written in batches (BatchIndexer), and a resumed job first indexes again what the
-    interrupted one stored."""
+    """Import every file of the upload not imported yet. Each page is its own transaction, with
+    its index work, so a job interrupted half-way (a worker killed) resumes where it stopped,
+    without duplicates and without losing what it stored from the index. The upload is then
+    `indexing` until the index writer has made every article searchable (settle)."""
     upload = Upload.objects.get(pk=upload_id)
-    if upload.status in (Upload.Status.DONE, Upload.Status.VALIDATED):
+    if upload.status not in (Upload.Status.QUEUED, Upload.Status.RUNNING):
         return upload
-    resumed = upload.status == Upload.Status.RUNNING
     Upload.objects.filter(pk=upload_id).update(status=Upload.Status.RUNNING)
-    with BatchIndexer() as batch:
-        if resumed:
-            done = upload.files.filter(status__in=[UploadedFile.Status.CREATED, UploadedFile.Status.UPDATED])
-            batch.add_ids(list(Article.objects.filter(page__in=done.values("page")).values_list("pk", flat=True)))
-        for item in upload.files.filter(status=UploadedFile.Status.VALID):
-            source = Source(item.name, bytes(item.data), filename=item.name)
-            outcome = batch.ingest(source, date=item.date, page=item.page_number)
-            item.status = {
-                Status.CREATED: UploadedFile.Status.CREATED,
-                Status.UPDATED: UploadedFile.Status.UPDATED,
-                Status.UNCHANGED: UploadedFile.Status.UNCHANGED,
-            }.get(outcome.status, UploadedFile.Status.FAILED)
-            item.message = (outcome.message or outcome.line())[:500]
-            item.page = outcome.page if outcome.page and outcome.page.pk else None
-            item.save(update_fields=["status", "message", "page"])
-    failed = upload.files.filter(status=UploadedFile.Status.FAILED).exists()
-    Upload.objects.filter(pk=upload_id).update(
-        status=Upload.Status.FAILED if failed else Upload.Status.DONE, finished_at=timezone.now()
-    )
-    upload.refresh_from_db()
+    lookups = Lookups()
+    for item in upload.files.filter(status=UploadedFile.Status.VALID):
+        source = Source(item.name, bytes(item.data), filename=item.name)
+        outcome = ingest_source(source, date=item.date, page=item.page_number, lookups=lookups)
+        item.status = {
+            Status.CREATED: UploadedFile.Status.CREATED,
+            Status.UPDATED: UploadedFile.Status.UPDATED,
+            Status.UNCHANGED: UploadedFile.Status.UNCHANGED,
+        }.get(outcome.status, UploadedFile.Status.FAILED)
+        item.message = (outcome.message or outcome.line())[:500]
+        item.page = outcome.page if outcome.page and outcome.page.pk else None
+        item.save(update_fields=["status", "message", "page"])
+    Upload.objects.filter(pk=upload_id).update(status=Upload.Status.INDEXING)
+    return settle(Upload.objects.get(pk=upload_id))
+
+
+def index_backlog(upload: Upload) -> dict[str, object]:
+    """How many of the upload's articles still wait for the index, and why the failed ones failed."""
+    return outbox.backlog_of_pages(upload.files.exclude(page=None).values_list("page_id", flat=True))
+
+
+def settle(upload: Upload) -> Upload:
+    """An upload being indexed is done (or failed, when some file failed) once none of its
+    articles waits for the index any more."""
+    if upload.status == Upload.Status.INDEXING and not index_backlog(upload)["waiting"]:
+        failed = upload.files.filter(status=UploadedFile.Status.FAILED).exists()
+        upload.status = Upload.Status.FAILED if failed else Upload.Status.DONE
+        upload.finished_at = timezone.now()
+        Upload.objects.filter(pk=upload.pk, status=Upload.Status.INDEXING).update(
+            status=upload.status, finished_at=upload.finished_at
+        )
     return upload
+
+
+def settle_all() -> None:
+    """Settle every upload waiting for the index (the index writer calls this after a batch)."""
+    for upload in Upload.objects.filter(status=Upload.Status.INDEXING):
+        settle(upload)

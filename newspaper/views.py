@@ -41,7 +41,7 @@ def issue_detail(request, year, month, day):
     except ValueError:
         raise Http404("no such date") from None
     issue = get_object_or_404(Issue, date=date)
-    pages = issue.pages.prefetch_related("articles")
+    pages = issue.pages.defer("raw_text").prefetch_related("articles")
     previous = Issue.objects.filter(date__lt=date).order_by("-date").first()
     following = Issue.objects.filter(date__gt=date).order_by("date").first()
     return render(
@@ -52,9 +52,7 @@ def issue_detail(request, year, month, day):
 
 
 def article_detail(request, pk):
-    article = get_object_or_404(
-        Article.objects.select_related("page__issue").prefetch_related("credits__person", "unions", "topics"), pk=pk
-    )
+    article = get_object_or_404(Article.objects.for_index(), pk=pk)
     siblings = list(article.page.articles.values_list("pk", flat=True))
     at = siblings.index(article.pk)
     from_search = neighbours(request, article)
@@ -96,7 +94,7 @@ def _articles_over_time(request, articles, template, context):
     """A union's or a topic's articles, newest first, with a count per year."""
     per_year = articles.annotate(year=ExtractYear("page__issue__date")).values("year").annotate(n=Count("id"))
     page = Paginator(
-        articles.select_related("page__issue").order_by("-page__issue__date", "page__number", "order"), 20, orphans=3
+        articles.with_page().order_by("-page__issue__date", "page__number", "order"), 20, orphans=3
     ).get_page(request.GET.get("page"))
     years = sorted((row["year"], row["n"]) for row in per_year)
     peak = max((n for _, n in years), default=1)

@@ -4,9 +4,9 @@ searcher whose facets come from cached columns.
 - Schema: our field types (search.fields) replace haystack's text fields; facet fields are
   indexed once (no `_exact` twins) and nothing but the ids is stored, since results are loaded
   from the database anyway.
-- Writing: the character grams, nearly all of the postings, are written by numpy into files
-  beside Whoosh's segments (search.grams); Whoosh writes the rest. A batch (BatchIndexer,
-  rebuild_index) waits for the writer lock; an edit takes haystack's AsyncWriter. Commits merge
+- Writing: only the index writer writes (search.writer, from the outbox); haystack's own update
+  and remove refuse. The character grams, nearly all of the postings, are written by numpy into
+  files beside Whoosh's segments (search.gram_writer); Whoosh writes the rest. Commits merge
   segments in tiers of ten (merge_tiers), so their number grows with the log of the archive.
 - Searching: see search.engine.
 """
@@ -17,22 +17,18 @@ import logging
 import math
 
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
-from haystack.constants import ID as ID_FIELD
-from haystack.exceptions import SkipDocument
-from haystack.utils import get_identifier
+from whoosh import columns
 from whoosh import index as whoosh_index
-from whoosh.fields import DATETIME, ID, KEYWORD, TEXT
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, TEXT
 from whoosh.filedb.filestore import FileStorage
-from whoosh.system import pack_uint
-from whoosh.writing import AsyncWriter
 
 from search import engine, grams
 from search.analyzer import words
-from search.grams import GRAMS, GramIndex
+from search.gram_writer import GramIndex
+from search.grams import GRAMS
+from search.whoosh_private import frequency_value, segment_readers
 
 log = logging.getLogger(__name__)
-
-BATCH_MIN = 100  # documents: from here on, update() waits for the writer lock itself
 
 
 class WORDS(TEXT):
@@ -44,7 +40,7 @@ class WORDS(TEXT):
             counts[w] = counts.get(w, 0) + 1
         boost = self.format.field_boost
         for w, n in counts.items():
-            yield w.encode(), n, n * boost, pack_uint(n)  # what Whoosh's Frequency format stores
+            yield w.encode(), n, n * boost, frequency_value(n)
 
 
 def _field_type(field):
@@ -56,6 +52,8 @@ def _field_type(field):
         from search.analyzer import CharGramAnalyzer
 
         return GRAMS(analyzer=CharGramAnalyzer(), field_boost=field.boost)
+    if field.field_type == "column_int":
+        return COLUMN(columns.NumericColumn("q"))  # signed 64 bits
     if field.is_multivalued:
         # Counted as facets and matched whole; never scored, so no field lengths to keep.
         return KEYWORD(commas=True, scorable=False)
@@ -137,62 +135,21 @@ class ChineseWhooshBackend(WhooshSearchBackend):
         if _fingerprint(stored) != _fingerprint(self.schema):
             return False
         with ix.reader() as reader:
-            segments = [leaf.segment() for leaf, _ in reader.leaf_readers()]
+            segments = [leaf.segment() for leaf, _ in segment_readers(reader)]
         return all(grams.current(ix.storage, seg, name) for seg in segments for name in grams.gram_fields(stored))
 
-    def _writer(self, documents: int):
-        """A batch waits for the writer lock, so it is written when update() returns (or fails);
-        an edit takes AsyncWriter, as haystack does, which waits in a thread if locked."""
-        self.index = self.index.refresh()
-        if documents >= BATCH_MIN:
-            return self.index.writer(timeout=600, delay=0.25)
-        return AsyncWriter(self.index)
-
-    def update(self, index, iterable, commit=True, new: set[str] = frozenset()):
-        """Write documents, replacing their entries; those in `new` (identifiers of objects never
-        indexed) are added without the look-up in every segment that replacing costs."""
-        objs = list(iterable)
-        if not objs:
-            return
-        if not self.setup_complete:
-            self.setup()
-        writer = self._writer(len(objs))
-        try:
-            for obj in objs:
-                try:
-                    doc = index.full_prepare(obj)
-                except SkipDocument:
-                    continue
-                doc = {key: self._from_python(value) for key, value in doc.items() if key != "boost"}
-                if doc[ID_FIELD] in new:
-                    writer.add_document(**doc)
-                else:
-                    writer.update_document(**doc)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit(mergetype=merge_tiers)
-        engine.forget()
+    def update(self, index, iterable, commit=True):
+        raise NotImplementedError(
+            "the index is written by the index writer only: queue the articles (newspaper.outbox)"
+        )
 
     def remove(self, obj_or_string, commit=True):
-        self.remove_many([obj_or_string])
-
-    def remove_many(self, objs_or_strings) -> None:
-        """Delete documents in one commit (haystack's remove() is one commit per document)."""
-        identifiers = [get_identifier(o) for o in objs_or_strings]
-        if not identifiers:
-            return
-        if not self.setup_complete:
-            self.setup()
-        writer = self._writer(len(identifiers))
-        for identifier in identifiers:
-            writer.delete_by_term(ID_FIELD, identifier)
-        writer.commit(mergetype=merge_tiers)
-        engine.forget()
+        raise NotImplementedError(
+            "the index is written by the index writer only: queue the articles (newspaper.outbox)"
+        )
 
     def clear(self, models=None, commit=True):
-        super().clear(models=models, commit=commit)
-        engine.forget()
+        raise NotImplementedError("use manage.py rebuild_index, which holds the index writer's lock")
 
     def search(self, query_string, sort_by=None, start_offset=0, end_offset=None, facets=None, **kwargs):
         if not self.setup_complete:

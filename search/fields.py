@@ -13,3 +13,10 @@ class GramsField(indexes.CharField):
     """Chinese text for exact matching: positional character grams."""
 
     field_type = "zh_grams"
+
+
+class ColumnField(indexes.IntegerField):
+    """A whole number kept per document as a column, neither indexed nor stored: what the index
+    writer and `check_index` read to tell which article an entry is and what it was made from."""
+
+    field_type = "column_int"

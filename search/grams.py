@@ -8,11 +8,10 @@ minutes. Grams need none of it: a batch of texts becomes postings in a few array
 a query reads a term's postings as a slice of a memory-mapped file.
 
 Whoosh still owns everything else: segments, commits and their lock, deletions, the ids, the
-jieba words and the facet fields. The GRAMS fields simply never reach its posting pool:
-`GramWriter` takes their texts aside and, when Whoosh finishes the segment, writes one file per
-gram field named after the segment (`MAIN_<segment>.grams_<field>`). Whoosh's own clean-up
-deletes it with the segment. Merges (`GramWriter.add_reader`) carry the postings over with the
-new document numbers, leaving out deleted documents as Whoosh does.
+jieba words and the facet fields. The GRAMS fields simply never reach its posting pool: the
+segment writer (search.gram_writer) takes their texts aside and, when Whoosh finishes the
+segment, writes one file per gram field named after the segment (`MAIN_<segment>.grams_<field>`).
+Whoosh's own clean-up deletes it with the segment. This module is the file format.
 
 A gram is a number: the first character's code point shifted left by 21 bits, or-ed with the
 second's (0 when the gram is the last character of a run). Code points are below 2**21, so the
@@ -31,8 +30,6 @@ import numpy as np
 from whoosh.fields import TEXT
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Positions
-from whoosh.index import FileIndex
-from whoosh.writing import SegmentWriter
 
 from search.analyzer import gram_query, normalise
 
@@ -250,7 +247,7 @@ class GramsBeside(Positions):
 class GRAMS(TEXT):
     """Character grams with positions, which parse their own queries: a term becomes the phrase
     of its bigrams (a single character, a prefix), which is exact substring matching. The text
-    goes to GramWriter, never to Whoosh's posting pool."""
+    goes to search.gram_writer, never to Whoosh's posting pool."""
 
     beside_segments = True
 
@@ -259,7 +256,7 @@ class GRAMS(TEXT):
         self.format = GramsBeside(field_boost=field_boost)
 
     def index(self, value, **kwargs):
-        raise TypeError("GRAMS fields are written by search.grams.GramWriter")
+        raise TypeError("GRAMS fields are written by search.gram_writer.GramWriter")
 
     def self_parsing(self):
         return True
@@ -270,68 +267,3 @@ class GRAMS(TEXT):
 
 def gram_fields(schema) -> list[str]:
     return [name for name, field in schema.items() if getattr(field, "beside_segments", False)]
-
-
-class GramWriter(SegmentWriter):
-    """Whoosh's segment writer, with the GRAMS fields' postings written by numpy."""
-
-    def __init__(self, ix, **kwargs):
-        super().__init__(ix, **kwargs)
-        self._grams = gram_fields(self.schema)
-        self._texts: dict[str, list[tuple[int, str]]] = {name: [] for name in self._grams}
-        self._carried: dict[str, list[tuple[int, tuple, np.ndarray]]] = {name: [] for name in self._grams}
-
-    def add_document(self, **fields):
-        docnum = self.docnum
-        texts = {name: fields.pop(name) for name in self._grams if name in fields}
-        super().add_document(**fields)
-        for name, text in texts.items():
-            if text:
-                self._texts[name].append((docnum, text))
-
-    def add_reader(self, reader):
-        """Merge a segment: Whoosh copies its documents, skipping deleted ones; the gram postings
-        follow them to their new numbers."""
-        base = self.docnum
-        super().add_reader(reader)
-        n = reader.doc_count_all()
-        alive = np.ones(n, bool)
-        if reader.has_deletions():
-            alive[list(reader.segment().deleted_docs())] = False
-        renumber = base + np.cumsum(alive) - 1
-        for name in self._grams:
-            found = read(self.storage, reader.segment(), name)
-            if found is None:
-                continue
-            grams = np.repeat(found.terms, np.diff(found.pos_starts))
-            docs = np.repeat(found.docs.astype(np.int64), found.freqs)
-            keep = alive[docs]
-            part = (grams[keep], renumber[docs[keep]], np.asarray(found.positions)[keep])
-            self._carried[name].append((base, part, np.asarray(found.lengths)[alive]))
-
-    def _finalize_segment(self):
-        segment = super()._finalize_segment()
-        count = segment.doc_count_all()
-        for name in self._grams:
-            lengths = np.zeros(count, np.uint32)
-            parts = []
-            for base, part, carried_lengths in self._carried[name]:
-                lengths[base : base + len(carried_lengths)] = carried_lengths
-                parts.append((base, part))
-            if self._texts[name]:
-                docnums = np.array([d for d, _ in self._texts[name]], np.int64)
-                grams, docs, positions, counts = encode([t for _, t in self._texts[name]])
-                lengths[docnums] = counts
-                parts.append((int(docnums[0]), (grams, docnums[docs], positions)))
-            parts.sort(key=lambda bp: bp[0])  # document order, which build() relies on
-            write(self.storage, segment, name, build([p for _, p in parts], lengths))
-        return segment
-
-
-class GramIndex(FileIndex):
-    """An index whose writers are GramWriters (one process: writing grams no longer needs more)."""
-
-    def writer(self, procs=1, **kwargs):
-        kwargs.pop("multisegment", None)
-        kwargs.pop("batchsize", None)
-        return GramWriter(self, **kwargs)

@@ -1,7 +1,14 @@
+import datetime as dt
+import hashlib
+
 from haystack import indexes
 
 from newspaper.models import Article
-from search.fields import GramsField, WordsField
+from search.fields import ColumnField, GramsField, WordsField
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+# What an entry's `content` hashes: every field but the three that describe the entry itself.
+NOT_CONTENT = {"article_pk", "stamp", "content"}
 
 
 def searchable_text(article: Article) -> str:
@@ -32,16 +39,25 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     union = indexes.MultiValueField(stored=False)
     topic = indexes.MultiValueField(stored=False)
     region = indexes.MultiValueField(stored=False)
+    # Which article, as of when, and a hash of the rest: how the index writer finds an entry to
+    # replace and `check_index` finds entries missing, stale or extra (search.consistency).
+    article_pk = ColumnField(model_attr="pk")
+    stamp = ColumnField()
+    content = ColumnField()
 
     def get_model(self):
         return Article
 
     def index_queryset(self, using=None):
-        return (
-            self.get_model()
-            .objects.select_related("page__issue")
-            .prefetch_related("credits__person", "unions", "topics")
-        )
+        return self.get_model().objects.for_index()
+
+    def prepare_stamp(self, obj):
+        return stamp(obj.updated_at)
+
+    def full_prepare(self, obj, with_string_facet=True):
+        prepared = super().full_prepare(obj, with_string_facet)
+        prepared["content"] = content_hash(prepared)
+        return prepared
 
     def prepare_text(self, obj):
         return obj.full_headline
@@ -72,3 +88,15 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     def get_updated_field(self):
         return "updated_at"
+
+
+def stamp(updated_at: dt.datetime) -> int:
+    """An article's updated_at as whole microseconds: each change to what its entry holds sets it
+    (newspaper.outbox touches the article for changes to the rows it names)."""
+    return (updated_at - EPOCH) // dt.timedelta(microseconds=1)
+
+
+def content_hash(prepared: dict) -> int:
+    """A signed 64-bit hash of an entry's prepared fields (not of the three describing it)."""
+    text = repr(sorted((k, v) for k, v in prepared.items() if k not in NOT_CONTENT))
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little", signed=True)

@@ -32,7 +32,7 @@ def paginate(sqs, raw_page, per_page: int = PER_PAGE):
 def _articles(page) -> list[Article]:
     """The page's articles, loaded in one query (plus one per prefetched relation)."""
     ids = [int(r.pk) for r in page.object_list]
-    by_id = Article.objects.select_related("page__issue").prefetch_related("credits__person").in_bulk(ids)
+    by_id = Article.objects.with_page().prefetch_related("credits__person").in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -164,9 +164,7 @@ def api_search(request):
 
 @require_GET
 def api_article(request, pk):
-    article = get_object_or_404(
-        Article.objects.select_related("page__issue").prefetch_related("credits__person", "unions", "topics"), pk=pk
-    )
+    article = get_object_or_404(Article.objects.for_index(), pk=pk)
     return JsonResponse(
         {
             "id": article.pk,
@@ -200,7 +198,7 @@ def export_csv(request):
         return _error(form)
     sqs = form.searchqueryset(facets=False)
     ids = [int(r.pk) for r in sqs[:EXPORT_LIMIT]]
-    articles = Article.objects.select_related("page__issue").prefetch_related("unions", "topics").in_bulk(ids)
+    articles = Article.objects.with_page().prefetch_related("unions", "topics").in_bulk(ids)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="zjgrrb-search.csv"'
     response.write("\ufeff")

@@ -66,18 +66,18 @@ def live_archive(transactional_db):
     also empties what the migrations loaded, so the taxonomy and the admin group are put back."""
     from django.contrib.auth.models import Group, Permission
 
-    from newspaper.ingest import Source, ingest_source
-    from newspaper.models import Article, Topic
+    from newspaper.ingest import ingest_source
+    from newspaper.models import Topic
     from newspaper.permissions import ensure_archive_admins
+    from newspaper.sources import Source
     from newspaper.taxonomy import load_default_topics
-    from search.indexing import index_articles
-    from tests.conftest import SEEDS
+    from tests.conftest import SEEDS, drain
 
     load_default_topics(Topic)
     ensure_archive_admins(Group, Permission)
     for path in SEEDS:
-        assert not ingest_source(Source(path.name, path.read_bytes()), index=False).failed
-    index_articles(Article.objects.all())
+        assert not ingest_source(Source(path.name, path.read_bytes())).failed
+    drain()
 
 
 def test_an_editor_searches_a_name_and_opens_the_article(page, live_archive):
@@ -158,7 +158,7 @@ def test_an_archive_admin_uploads_pages_in_the_browser(page, live_archive, tmp_p
     from playwright.sync_api import expect
 
     from newspaper.models import Page
-    from tests.conftest import seed
+    from tests.conftest import drain, seed
 
     user = User.objects.create_user("archivist", password="a-long-password-1", is_staff=True)
     user.groups.add(Group.objects.get(name="archive admins"))
@@ -180,6 +180,10 @@ def test_an_archive_admin_uploads_pages_in_the_browser(page, live_archive, tmp_p
     expect(page.locator(".report")).to_contain_text("2019-03-01")
     expect(page.locator("tr.status-invalid")).to_contain_text("binary data")
     page.get_by_role("button", name="确认导入 1 个文件").click()
+    # stored at once (the job queue runs inline in tests); searchable once the index writer came by
+    expect(page.locator("#upload-status")).to_have_text("写入索引中", timeout=30000)
+    expect(page.locator("#index-backlog")).to_contain_text("篇文章等待写入")
+    drain()
     expect(page.locator("#upload-status")).to_have_text("已完成", timeout=30000)
     expect(page.locator("tr.status-created")).to_contain_text("p1.txt")
     assert Page.objects.count() == before + 1

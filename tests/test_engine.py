@@ -1,6 +1,6 @@
-"""The search engine work for archive scale: gram files beside the segments, batch writes, numpy matching, facets and
-dates from cached columns, remembered searches, batched ingestion. Every answer is checked
-against the database."""
+"""The search engine work for archive scale: gram files beside the segments, batch writes, numpy
+matching, facets and dates from cached columns, remembered searches, batched writing by the
+index writer. Every answer is checked against the database."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ from django.http import QueryDict
 from haystack import connections
 from haystack.query import SearchQuerySet
 
-from newspaper.ingest import BatchIndexer, Source
-from newspaper.models import Article
-from search import backends, engine
+from newspaper.ingest import ingest_source
+from newspaper.models import Article, IndexWork, IndexWriterStatus
+from newspaper.sources import Source
+from search import engine, matching, ranking, writer
 from search.analyzer import normalise
 from search.forms import ArchiveSearchForm
-from search.indexing import index_articles
 from search.search_indexes import searchable_text
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, drain
 
 pytestmark = pytest.mark.django_db
 
@@ -46,15 +46,11 @@ def found_ids(**params) -> list[int]:
 
 
 @pytest.fixture
-def imported_in_batches(transactional_db, monkeypatch):
-    """The sample pages imported by BatchIndexer in several batches, each written by the
-    blocking writer a large batch takes, however few the articles."""
-    monkeypatch.setattr(backends, "BATCH_MIN", 1)
-    with BatchIndexer(size=20) as batch:
-        for path in SEEDS:
-            batch.ingest(Source(path.name, path.read_bytes()))
-    assert not batch.failed
-    return batch
+def imported_in_batches(transactional_db):
+    """The sample pages imported and written by the index writer 20 articles a commit."""
+    for path in SEEDS:
+        ingest_source(Source(path.name, path.read_bytes()))
+    drain(batch=20)
 
 
 def segments() -> list:
@@ -76,13 +72,13 @@ def test_importing_the_pages_again_replaces_their_entries(imported_in_batches):
     text = SEEDS[0].read_text("utf-8")
     at = text.rindex("工会")  # in the last article (the first one is in the masthead)
     fixed = text[:at] + "工会测试更正词" + text[at + 2 :]
-    with BatchIndexer(size=20) as batch:
-        for name, data in [(SEEDS[0].name, fixed.encode()), *[(p.name, p.read_bytes()) for p in SEEDS[1:]]]:
-            batch.ingest(Source(name, data))
-    assert not batch.failed
+    for name, data in [(SEEDS[0].name, fixed.encode()), *[(p.name, p.read_bytes()) for p in SEEDS[1:]]]:
+        ingest_source(Source(name, data))
+    drain(batch=20)
     assert SearchQuerySet().models(Article).count() == Article.objects.count()
     assert set(found_ids(q="测试更正词")) == containing("测试更正词") != set()
-    index_articles(Article.objects.all())
+    call_command("update_index", verbosity=0)
+    drain()
     assert SearchQuerySet().models(Article).count() == Article.objects.count()
     assert set(found_ids(q="浙江省总工会")) == containing("浙江省总工会")
 
@@ -141,12 +137,12 @@ def test_date_order_and_date_ranges_come_from_the_date_column(archive):
     assert ranged and set(ranged) == {i for i in containing("工会") if dates[i] == some}
 
 
-def test_a_deleted_article_is_not_found_by_a_term_or_a_filter(archive, django_capture_on_commit_callbacks):
+def test_a_deleted_article_is_not_found_by_a_term_or_a_filter(archive):
     article = Article.objects.filter(pk__in=containing("工会")).prefetch_related("unions").first()
     union = article.unions.first().name
     assert article.pk in found_ids(q="工会") and article.pk in found_ids(union=union)
-    with django_capture_on_commit_callbacks(execute=True):
-        article.delete()
+    article.delete()
+    drain()
     for text in ["工会", "工", "浙江省总工会"]:  # a gram, a prefix, a phrase
         assert article.pk not in found_ids(q=text)
         assert set(found_ids(q=text)) == containing(text)
@@ -159,7 +155,7 @@ def test_a_remembered_search_is_not_served_after_the_index_changed(archive):
     article = Article.objects.first()
     article.body += "测试专用词"
     article.save()
-    index_articles([article])
+    drain()
     assert found_ids(q="测试专用词") == [article.pk]
 
 
@@ -175,35 +171,51 @@ def test_the_search_page_matches_once(archive, monkeypatch):
     assert len(calls) == 1
 
 
-def test_batch_import_indexes_every_page_once_at_the_end(monkeypatch):
+def test_an_import_is_written_to_the_index_in_one_batch_at_the_end(monkeypatch):
     writes = []
-    real = index_articles
+    real = writer.IndexWriter.write
     monkeypatch.setattr(
-        "search.indexing.index_articles",
-        lambda articles, new=(): writes.append(len(articles)) or real(articles, new=new),
+        writer.IndexWriter,
+        "write",
+        lambda self, articles, gone, new: writes.append(len(articles)) or real(self, articles, gone, new),
     )
-    with BatchIndexer(size=1000) as batch:
-        for path in SEEDS:
-            batch.ingest(Source(path.name, path.read_bytes()))
+    call_command("ingest", *map(str, SEEDS))
     assert writes == [Article.objects.count()]
     assert indexed_ids() == set(Article.objects.values_list("pk", flat=True))
 
 
-def test_a_batch_that_fails_to_index_is_queued_and_stored_pages_stay(monkeypatch, capsys):
-    real = index_articles
+def test_a_batch_that_fails_to_index_stays_queued_and_is_retried(monkeypatch, capsys):
+    monkeypatch.setattr(writer, "RETRY_BASE", 0.01)
+    real = writer.IndexWriter.write
     failures = []
 
-    def fails_once(articles, new=()):
+    def fails_once(self, articles, gone, new):
         if not failures:
             failures.append(len(articles))
-            raise OSError("disk full")
-        real(articles, new=new)
+            raise OSError(28, "No space left on device")
+        return real(self, articles, gone, new)
 
-    monkeypatch.setattr("search.indexing.index_articles", fails_once)
-    call_command("ingest", *map(str, SEEDS))  # the job queue runs at once in tests
-    assert failures and Article.objects.count() == failures[0]
-    assert indexed_ids() == set(Article.objects.values_list("pk", flat=True))  # the queued job indexed them
-    assert "stored but not yet searchable: queued for the index worker" in capsys.readouterr().err
+    monkeypatch.setattr(writer.IndexWriter, "write", fails_once)
+    call_command("ingest", *map(str, SEEDS))
+    assert failures == [Article.objects.count()]
+    assert indexed_ids() == set(Article.objects.values_list("pk", flat=True))  # the retry wrote them
+    assert "No space left on device" in IndexWriterStatus.objects.get().last_error
+    assert not IndexWork.objects.exists() and "not yet searchable" not in capsys.readouterr().err
+
+
+def test_a_batch_that_cannot_be_written_stays_queued_with_its_reason(monkeypatch, capsys):
+    monkeypatch.setattr(writer, "RETRY_BASE", 0.01)
+    monkeypatch.setattr(writer.IndexWriter, "write", lambda *args: 1 / 0)
+    call_command("ingest", *map(str, SEEDS))
+    stored = set(Article.objects.values_list("pk", flat=True))
+    assert set(IndexWork.objects.values_list("article_id", flat=True)) == stored and indexed_ids() == set()
+    assert {w.error for w in IndexWork.objects.all()} == {"ZeroDivisionError: division by zero"}
+    err = capsys.readouterr().err
+    assert f"{len(stored)} articles are stored but not yet searchable" in err and "division by zero" in err
+    monkeypatch.undo()
+    IndexWork.objects.update(retry_at=None)
+    drain()
+    assert indexed_ids() == stored
 
 
 def test_an_index_written_with_other_field_types_is_rebuilt(archive, capsys):
@@ -238,8 +250,8 @@ def test_an_index_with_gram_files_of_an_older_format_is_rebuilt(archive, capsys)
 @pytest.mark.parametrize("text", ["浙江省总工会", "工会信息", "职工群众", "省总"])
 def test_phrases_are_matched_by_gram_positions_exactly(archive, text, monkeypatch):
     phrases = []
-    real = engine._phrase_ids
-    monkeypatch.setattr(engine, "_phrase_ids", lambda s, q: phrases.append(q) or real(s, q))
+    real = matching._phrase_ids
+    monkeypatch.setattr(matching, "_phrase_ids", lambda s, q: phrases.append(q) or real(s, q))
     assert set(found_ids(q=text)) == containing(text)
     assert bool(phrases) == (len(text) > 2)  # two characters are one gram: a term
 
@@ -252,7 +264,7 @@ def test_relevance_of_words_is_whooshs_bm25f(archive, text):
     query_string = " OR ".join(f"text:({word})" for word in text.split(" OR "))
     s = engine.searcher(backend)
     q = backend.parser.parse(query_string)
-    ours = engine.ranked(s, q, engine.ids(s, q))
+    ours = ranking.ranked(s, q, matching.ids(s, q))
     whooshs = s.search(q, limit=None).top_n
     assert len(ours) == len(whooshs) > 0
     assert [round(score, 4) for score, _ in ours] == [round(score, 4) for score, _ in whooshs]
@@ -270,7 +282,7 @@ def test_relevance_of_grams_is_bm25f_over_the_texts(archive, text):
     backend = connections["default"].get_backend()
     s = engine.searcher(backend)
     q = backend.parser.parse(f"grams:({text})")
-    ours = {int(s.stored_fields(d)["django_id"]): score for score, d in engine.ranked(s, q, engine.ids(s, q))}
+    ours = {int(s.stored_fields(d)["django_id"]): score for score, d in ranking.ranked(s, q, matching.ids(s, q))}
     grams_of = {a.pk: gram_positions(searchable_text(a)) for a in Article.objects.all()}
     avgfl = sum(sum(map(len, g.values())) for g in grams_of.values()) / len(grams_of)
 
@@ -278,7 +290,7 @@ def test_relevance_of_grams_is_bm25f_over_the_texts(archive, text):
         df = sum(gram in g for g in grams_of.values())
         tf, fl = len(grams_of[pk].get(gram, ())), sum(map(len, grams_of[pk].values()))
         idf = math.log(len(grams_of) / (df + 1)) + 1
-        return idf * tf * (engine.K1 + 1) / (tf + engine.K1 * (1 - engine.B + engine.B * fl / avgfl))
+        return idf * tf * (ranking.K1 + 1) / (tf + ranking.K1 * (1 - ranking.B + ranking.B * fl / avgfl))
 
     (gram_list,) = query_grams(text)
     expected = {pk: sum(bm25(g, pk) for g in gram_list) for pk in containing(text)}
@@ -289,9 +301,11 @@ def test_relevance_of_grams_is_bm25f_over_the_texts(archive, text):
 def test_commits_merge_segments_in_tiers_of_ten_and_optimize_merges_all(archive, capsys):
     articles = list(Article.objects.all()[:11])
     for article in articles[:10]:  # ten edits: ten one-article segments
-        index_articles([article])
+        article.save()
+        drain()
     assert sum(r.doc_count_all() == 1 for r, _ in segments()) == 10
-    index_articles([articles[10]])  # the next commit merges those ten into its own segment
+    articles[10].save()  # the next commit merges those ten into its own segment
+    drain()
     assert sorted(r.doc_count_all() for r, _ in segments()) == [11, Article.objects.count()]
     for text in ["工会", "工", "浙江省总工会"]:
         assert set(found_ids(q=text)) == containing(text)
@@ -326,3 +340,64 @@ def test_past_the_mapped_limit_the_gram_pages_are_released_and_searches_find_the
         assert {q: sorted(found_ids(q=q)) for q in queries} == before
     assert bool(released) == releases
     assert all(p.mapped is not None for p in released)  # memory-mapped files, really released
+
+
+def test_what_was_kept_for_segments_merged_away_is_dropped(archive):
+    from search import columns
+
+    for article in Article.objects.all()[:3]:
+        article.save()
+        drain()
+        found_ids(q="工会", union="浙江省总工会")  # columns and postings read for every segment
+    call_command("optimize_index")
+    found_ids(q="工会", union="浙江省总工会")
+    (live,) = [r.segment().segment_id() for r, _ in segments()]
+    assert {key[0] for key in columns._per_segment} == {live}
+    assert {key[0] for key in columns._postings.entries} <= {live}
+
+
+def test_a_searcher_open_when_a_merge_deletes_the_segments_files_still_finds_everything(archive):
+    """The gram files are mapped when the searcher opens: a merge deleting them afterwards
+    cannot make that searcher miss a segment (it used to open them at first use, and skip a
+    segment whose file was gone)."""
+    from pathlib import Path
+
+    for article in Article.objects.all()[:2]:
+        article.save()
+        drain()
+    backend = connections["default"].get_backend()
+    s = engine.searcher(backend)
+    q = backend.parser.parse("grams:(工会)")
+    before = matching.ids(s, q)
+    call_command("optimize_index")
+    assert len(list(Path(backend.path).glob("*.grams_grams"))) == 1  # the old segments' files are gone
+    assert np.array_equal(matching.ids(s, q), before)
+
+
+def test_a_rebuild_leaves_the_old_index_answering_until_the_new_one_is_swapped_in(archive, monkeypatch):
+    from search import rebuild
+
+    everything = set(found_ids(q="工会"))
+    seen = []
+    real = rebuild.merge_tiers
+
+    def search_meanwhile(writer, segments):
+        engine.forget()
+        seen.append(set(found_ids(q="工会")))
+        return real(writer, segments)
+
+    monkeypatch.setattr(rebuild, "merge_tiers", search_meanwhile)
+    call_command("rebuild_index", interactive=False, verbosity=0, batchsize=10)
+    assert len(seen) >= 3 and all(s == everything for s in seen)
+    assert set(found_ids(q="工会")) == everything
+
+
+def test_ensure_index_rebuilds_an_index_that_holds_none_of_the_articles(archive, capsys):
+    import shutil
+
+    backend = connections["default"].get_backend()
+    shutil.rmtree(backend.path)
+    connections.reload("default")
+    call_command("ensure_index")
+    assert "holds none of the 29 articles: rebuilding" in capsys.readouterr().out
+    assert indexed_ids() == set(Article.objects.values_list("pk", flat=True))

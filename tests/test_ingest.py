@@ -1,18 +1,19 @@
-"""Ingestion: dumps → database → index, one page all-or-nothing, idempotent."""
+"""Ingestion: dumps → database (with the page's index work) → index, one page all-or-nothing,
+idempotent."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
 from django.core.management import CommandError, call_command
 from haystack.query import SearchQuerySet
 
-from newspaper import ingest
-from newspaper.ingest import BatchIndexer, Source, Status, ingest_source, iter_sources
-from newspaper.models import Article, Credit, Issue, Page, Person, Topic, Union
-from tests.conftest import SEEDS, seed, zip_of
+from newspaper import ingest, sources, store
+from newspaper.ingest import Lookups, Status, ingest_source
+from newspaper.models import Article, Credit, IndexWork, Issue, Page, Person, Topic, Union
+from newspaper.sources import Source, iter_sources
+from tests.conftest import SEEDS, drain, seed, zip_of
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,13 @@ def test_it_imports_a_page_with_its_articles_people_and_index_entries():
     assert page.articles.count() == 5
     assert set(Person.objects.values_list("name", flat=True)) >= {"程雪", "阮向民", "邹伟锋", "徐思敏"}
     assert Credit.objects.filter(person__name="邹伟锋", role="photographer").exists()
+    # the page's index work was written with it: new articles, added without a look-up
+    assert set(IndexWork.objects.values_list("article_id", "page_id", "new", "bulk")) == {
+        (pk, page.pk, True, True) for pk in page.articles.values_list("pk", flat=True)
+    }
+    drain()
     assert indexed_ids() == set(page.articles.values_list("pk", flat=True))
+    assert not IndexWork.objects.exists()
 
 
 def test_it_reports_the_same_page_again_as_unchanged():
@@ -57,6 +64,7 @@ def test_it_updates_a_changed_page_in_place_keeping_article_ids():
     assert [pk for pk, _ in after] == [pk for pk, _ in before]
     assert after[1][1] == "省总工会举办基层党组织书记培训会"
     assert Page.objects.get().source_name == "002-fixed.txt"
+    drain()
     assert SearchQuerySet().models(Article).filter(grams__exact="培训会").count() == 1
 
 
@@ -89,25 +97,27 @@ def test_a_new_version_of_an_article_with_topics_set_by_hand_records_those_topic
 
 def test_a_page_that_fails_in_a_batch_import_leaves_no_rolled_back_row_remembered(monkeypatch):
     fail_on_the_third_article(monkeypatch)
-    with BatchIndexer() as batch:
-        assert batch.ingest(Source("002.txt", seed("002"))).failed
-        assert batch.lookups.issue is None and not batch.lookups.unions
-        monkeypatch.undo()
-        again = batch.ingest(Source("002-again.txt", seed("002")))
+    lookups = Lookups()
+    assert ingest_source(Source("002.txt", seed("002")), lookups=lookups).failed
+    assert lookups.issue is None and not lookups.unions
+    assert not IndexWork.objects.exists()  # rolled back with the page
+    monkeypatch.undo()
+    again = ingest_source(Source("002-again.txt", seed("002")), lookups=lookups)
     assert again.status == Status.CREATED
     page = Page.objects.get()
     assert Issue.objects.filter(pk=page.issue_id).exists()
     linked = set(Article.unions.through.objects.values_list("union_id", flat=True))
     assert linked and linked <= set(Union.objects.values_list("pk", flat=True))
+    drain()
     assert Article.objects.filter(page=page).count() == 5 and len(indexed_ids()) == 5
 
 
 def test_the_pages_of_a_batch_import_share_what_they_looked_up(django_assert_max_num_queries):
-    with BatchIndexer() as batch:
-        batch.ingest(Source("002.txt", seed("002")))
-        second = "工会新闻\n\n本报讯 记者程雪报道 省总工会和杭州钢铁集团有限公司工会委员会今天召开了会议。\n"
-        with django_assert_max_num_queries(30) as counted:
-            outcome = batch.ingest(Source("p2.txt", second.encode()), date=dt.date(2022, 5, 19), page=2)
+    lookups = Lookups()
+    ingest_source(Source("002.txt", seed("002")), lookups=lookups)
+    second = "工会新闻\n\n本报讯 记者程雪报道 省总工会和杭州钢铁集团有限公司工会委员会今天召开了会议。\n"
+    with django_assert_max_num_queries(30) as counted:
+        outcome = ingest_source(Source("p2.txt", second.encode()), date=dt.date(2022, 5, 19), page=2, lookups=lookups)
     assert outcome.status == Status.CREATED
     assert sorted(u.name for u in Article.objects.get(page__number=2).unions.all()) == [
         "杭州钢铁集团有限公司工会",
@@ -121,9 +131,11 @@ def test_the_pages_of_a_batch_import_share_what_they_looked_up(django_assert_max
 
 def test_it_removes_articles_a_new_version_of_the_page_no_longer_has():
     ingest_source(Source("002.txt", seed("002")))
+    drain()
     shorter = seed("002").decode().split("德清工会以")[0]
     ingest_source(Source("002-short.txt", shorter.encode()))
     assert Article.objects.count() == 4
+    drain()
     assert len(indexed_ids()) == 4
 
 
@@ -150,25 +162,26 @@ def test_a_bad_file_among_good_ones_fails_alone(tmp_path, capsys):
     assert Page.objects.count() == 2
 
 
-def test_it_rolls_back_the_whole_page_when_indexing_fails(monkeypatch):
-    def broken_index(articles):
+def test_a_page_whose_commit_fails_stores_nothing_and_queues_nothing(monkeypatch):
+    """The database refusing the page at its very end (after its index work is written): the
+    page, its articles and its index work go together."""
+    real = ingest.outbox.queue
+
+    def then_fail(*args, **kwargs):
+        real(*args, **kwargs)
         raise OSError("disk full")
 
-    monkeypatch.setattr("search.indexing.index_articles", broken_index)
+    monkeypatch.setattr(ingest.outbox, "queue", then_fail)
     outcome = ingest_source(Source("002.txt", seed("002")))
     assert outcome.failed
     assert "disk full" in outcome.message
-    assert (Issue.objects.count(), Page.objects.count(), Article.objects.count(), Credit.objects.count()) == (
-        0,
-        0,
-        0,
-        0,
-    )
+    counts = [m.objects.count() for m in (Issue, Page, Article, Credit, IndexWork)]
+    assert counts == [0, 0, 0, 0, 0]
 
 
 def fail_on_the_third_article(monkeypatch) -> None:
     """Make storing a page fail half-way: at its third article's unions."""
-    real = ingest.store_unions
+    real = store.store_unions
     calls = []
 
     def fail_on_third_article(*args, **kwargs):
@@ -177,31 +190,31 @@ def fail_on_the_third_article(monkeypatch) -> None:
             raise RuntimeError("boom")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(ingest, "store_unions", fail_on_third_article)
+    monkeypatch.setattr(store, "store_unions", fail_on_third_article)
 
 
 def test_it_rolls_back_a_page_that_fails_half_way(monkeypatch):
     fail_on_the_third_article(monkeypatch)
     outcome = ingest_source(Source("002.txt", seed("002")))
     assert outcome.failed and "boom" in outcome.message
-    assert Article.objects.count() == 0
-    assert indexed_ids() == set()
+    assert Article.objects.count() == 0 and not IndexWork.objects.exists()
 
 
-def test_a_failed_update_leaves_the_previous_version_intact(monkeypatch):
+def test_a_failed_update_leaves_the_previous_version_intact_and_searchable(monkeypatch):
     ingest_source(Source("002.txt", seed("002")))
-    monkeypatch.setattr("search.indexing.index_articles", lambda articles: 1 / 0)
+    drain()
+    monkeypatch.setattr(ingest.outbox, "queue", lambda *args, **kwargs: 1 / 0)
     changed = seed("002").decode().replace("培训班", "研修班").encode()
     assert ingest_source(Source("002-v2.txt", changed)).failed
     assert Article.objects.filter(title__contains="培训班").count() == 1
     assert Page.objects.get().source_name == "002.txt"
+    assert len(indexed_ids()) == 5 and not IndexWork.objects.exists()
 
 
 def test_dry_run_stores_nothing():
     outcome = ingest_source(Source("002.txt", seed("002")), dry_run=True)
     assert outcome.status == Status.CREATED and outcome.articles == 5
-    assert (Page.objects.count(), Article.objects.count()) == (0, 0)
-    assert indexed_ids() == set()
+    assert (Page.objects.count(), Article.objects.count(), IndexWork.objects.count()) == (0, 0, 0)
 
 
 def test_it_needs_a_date_for_a_dump_without_one_and_takes_it_from_the_option(tmp_path):
@@ -229,14 +242,14 @@ def test_it_imports_the_dumps_inside_a_zip(tmp_path):
     [("../evil.txt", "unsafe path"), ("/etc/evil.txt", "unsafe path"), ("photo.jpg", "not a .txt dump")],
 )
 def test_it_refuses_unsafe_or_foreign_zip_entries(name, reason):
-    sources = list(ingest.iter_zip("x.zip", zip_of({name: seed("000"), "ok.txt": seed("000")})))
-    errors = {s.name: s.error for s in sources}
+    found = list(sources.iter_zip("x.zip", zip_of({name: seed("000"), "ok.txt": seed("000")})))
+    errors = {s.name: s.error for s in found}
     assert reason in errors[f"x.zip:{name}"]
     assert errors["x.zip:ok.txt"] is None
 
 
 def test_it_refuses_a_zip_bomb():
-    (source,) = ingest.iter_zip("bomb.zip", zip_of({"big.txt": b"0" * 5_000_000}))
+    (source,) = sources.iter_zip("bomb.zip", zip_of({"big.txt": b"0" * 5_000_000}))
     assert "compression ratio" in source.error
 
 
@@ -253,54 +266,12 @@ def test_reparse_rebuilds_articles_from_the_stored_raw_text(capsys):
     assert "1 pages: 1 updated" in capsys.readouterr().out
 
 
-def test_the_sample_pages_import_through_the_command(capsys):
+def test_the_sample_pages_import_through_the_command_and_are_searchable_when_it_returns(capsys):
     call_command("ingest", *[str(p) for p in SEEDS])
     assert "5 dumps: 5 created, 0 updated, 0 unchanged, 0 failed" in capsys.readouterr().out
     assert Issue.objects.count() == 5
+    assert indexed_ids() == set(Article.objects.values_list("pk", flat=True)) and not IndexWork.objects.exists()
 
 
 def test_each_test_starts_with_an_empty_index():
     assert SearchQuerySet().models(Article).count() == 0
-
-
-def needs_a_database_another_process_can_read():
-    from django.db import connection
-
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("a forked index writer reads the rows from the database; SQLite in memory is this process's")
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_batch_import_writes_the_index_in_a_forked_process(tmp_path, monkeypatch):
-    needs_a_database_another_process_can_read()
-    writers = tmp_path / "writers"
-    real = ingest._write_index
-
-    def recorded(*args):
-        with writers.open("a") as out:
-            out.write(f"{os.getpid()}\n")
-        return real(*args)
-
-    monkeypatch.setattr(ingest, "_write_index", recorded)
-    with BatchIndexer(size=10) as batch:
-        for path in SEEDS:
-            assert not batch.ingest(Source(path.name, path.read_bytes())).failed
-    assert batch.failed == 0
-    pids = writers.read_text().split()
-    assert len(pids) >= 2 and str(os.getpid()) not in pids
-    assert indexed_ids() == set(Article.objects.values_list("pk", flat=True))
-    assert batch.indexed == Article.objects.count()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_batch_the_forked_writer_fails_is_queued_for_the_index_worker(monkeypatch):
-    needs_a_database_another_process_can_read()
-    monkeypatch.setattr(ingest, "_write_index", lambda *args: 1 / 0)
-    queued = []
-    monkeypatch.setattr("newspaper.tasks.reindex_articles", queued.extend)
-    with BatchIndexer(size=10) as batch:
-        for path in SEEDS:
-            batch.ingest(Source(path.name, path.read_bytes()))
-    stored = sorted(Article.objects.values_list("pk", flat=True))
-    assert batch.failed == len(stored) and sorted(queued) == stored
-    assert indexed_ids() == set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -459,3 +460,12 @@ def test_it_reads_the_annotated_pages_as_an_editor_does(gold_path):
         assert norm(got["body"]).endswith(norm(want["body_last"]))
         for caption in want["captions"]:
             assert any(norm(caption) in norm(c) for c in got["captions"]), caption
+
+
+def test_it_refuses_a_file_of_far_more_articles_than_a_page_holds():
+    from newspaper.parser import MAX_ARTICLES, ParseError, parse_text
+
+    items = "".join(f"第{n}条消息标题\n\n本报讯 记者程雪报道 第{n}条消息的正文。\n\n" for n in range(MAX_ARTICLES + 50))
+    assert len(parse_text(items[: len(items) // 2], date=dt.date(2022, 5, 19), page=2).articles) <= MAX_ARTICLES
+    with pytest.raises(ParseError, match=r"^\d+ articles on one page \(at most 300\): not a single page's dump$"):
+        parse_text(items, date=dt.date(2022, 5, 19), page=2)

@@ -11,13 +11,13 @@ ROUND_TRIP = """
 import django
 django.setup()
 from huey.contrib.djhuey import HUEY
-from newspaper.tasks import reindex_articles
+from newspaper.tasks import import_upload
 assert type(HUEY).__name__ == "RedisHuey", type(HUEY)
 HUEY.flush()
-reindex_articles([1, 2])
+import_upload(1)
 assert len(HUEY) == 1, len(HUEY)
 task = HUEY.dequeue()
-assert task.args == ([1, 2],), task.args
+assert task.args == (1,), task.args
 HUEY.flush()
 print("ok")
 """

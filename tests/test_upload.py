@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from haystack.query import SearchQuerySet
 
-from newspaper.models import Article, Page, Upload, UploadedFile
-from tests.conftest import seed, zip_of
+from newspaper.models import Article, IndexWork, Page, Upload, UploadedFile
+from tests.conftest import drain, seed, zip_of
 
 pytestmark = pytest.mark.django_db
 
@@ -158,10 +158,16 @@ class TestImport:
         response = client.post(batch.get_absolute_url())
         assert response.status_code == 302
         batch.refresh_from_db()
-        assert batch.status == "done"
         assert sorted(batch.files.values_list("status", flat=True)) == ["created", "created", "invalid"]
         assert Page.objects.count() == 2
+        # stored, but done only once the index writer has made every article searchable
+        assert batch.status == "indexing"
+        assert "还有 10 篇文章等待写入" in client.get(batch.get_absolute_url()).text
+        drain()
+        batch.refresh_from_db()
+        assert batch.status == "done"
         assert SearchQuerySet().models(Article).count() == Article.objects.count() == 10
+        assert "本批文章均已可检索" in client.get(batch.get_absolute_url()).text
         assert batch.uploaded_by == archivist
         assert Page.objects.get(source_name="003-gb.txt").encoding == "gb18030"
 
@@ -197,8 +203,33 @@ class TestImport:
         batch = upload(client, txt("000.txt", seed("000")))
         client.post(batch.get_absolute_url())
         data = client.get(f"/uploads/{batch.pk}/status.json").json()
-        assert (data["status"], data["done"], data["total"]) == ("done", 1, 1)
+        assert (data["status"], data["done"], data["total"]) == ("indexing", 1, 1)
         assert data["files"][0]["status"] == "created"
+        assert (data["index"]["waiting"], data["index"]["failed"], data["index"]["writer_running"]) == (5, 0, False)
+        drain()
+        data = client.get(f"/uploads/{batch.pk}/status.json").json()
+        assert (data["status"], data["index"]["waiting"]) == ("done", 0)
+
+    def test_an_index_batch_that_fails_shows_with_its_reason(self, client, archivist, monkeypatch):
+        from search import writer
+
+        batch = upload(client, txt("000.txt", seed("000")))
+        client.post(batch.get_absolute_url())
+
+        def refuse(*args):
+            raise OSError("disk full")
+
+        monkeypatch.setattr(writer.IndexWriter, "write", refuse)
+        monkeypatch.setattr(writer, "RETRY_BASE", 0.01)
+        drain_failing = writer.IndexWriter().run(drain=True)
+        assert drain_failing == 5
+        page = client.get(batch.get_absolute_url()).text
+        assert "其中 5 篇写入失败，将自动重试（原因：OSError: disk full）" in page
+        monkeypatch.undo()
+        IndexWork.objects.update(retry_at=None)
+        drain()
+        batch.refresh_from_db()
+        assert batch.status == "done"
 
 
 class TestCorrections:
@@ -208,6 +239,7 @@ class TestCorrections:
         article.body = article.body.replace("基层党组织", "基层党组织（更正）", 1)
         article._change_reason = "OCR correction"
         article.save()
+        drain()
         assert SearchQuerySet().models(Article).filter(grams="党组织（更正）").count() == 1
         assert article.history.count() == before + 1
         latest, previous = article.history.all()[:2]  # newest first
@@ -218,4 +250,5 @@ class TestCorrections:
         previous.instance.save()  # restore the version before the correction
         article.refresh_from_db()
         assert "（更正）" not in article.body
+        drain()
         assert SearchQuerySet().models(Article).filter(grams="党组织（更正）").count() == 0

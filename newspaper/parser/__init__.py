@@ -13,7 +13,12 @@ from .layout import Unit, articles_from_units
 from .masthead import is_footer, masthead_end, page_credits, read_masthead, weekday_of
 from .model import ParsedArticle, ParsedPage, ParseError
 
-__all__ = ["ParseError", "ParsedArticle", "ParsedPage", "parse_dump", "parse_text"]
+__all__ = ["MAX_ARTICLES", "ParseError", "ParsedArticle", "ParsedPage", "parse_dump", "parse_text"]
+
+# A page of the paper holds a few dozen items at most (the densest sample: 10). Far more is not
+# one page: an export of a whole archive, or a file of another kind, which would go on to be
+# stored as one page of thousands of articles (one of 21,393 was uploaded once).
+MAX_ARTICLES = 300
 
 
 def parse_dump(data: bytes, *, date: dt.date | None = None, page: int | None = None) -> ParsedPage:
@@ -61,6 +66,8 @@ def parse_text(text: str, *, date: dt.date | None = None, page: int | None = Non
             units.append(Unit(stripped, gap))
         gap = 0
     articles, layout_warnings = articles_from_units(units)
+    if len(articles) > MAX_ARTICLES:
+        raise ParseError(f"{len(articles)} articles on one page (at most {MAX_ARTICLES}): not a single page's dump")
     warnings.extend(layout_warnings)
     if not articles:
         warnings.append("no articles found on the page")

@@ -28,7 +28,16 @@
       const cell = document.querySelector(`#file-${file.id} .file-status`);
       if (cell && cell.textContent.trim() !== file.label) cell.textContent = file.label;
     }
-    if (data.status === "queued" || data.status === "running") {
+    const backlog = document.getElementById("index-backlog");
+    const index = data.index;
+    if (backlog && index.waiting) {
+      let text = `检索索引：还有 ${index.waiting} 篇文章等待写入，写入后即可检索。`;
+      if (index.failed) text += ` 其中 ${index.failed} 篇写入失败，将自动重试（原因：${index.error}）。`;
+      if (!index.writer_running) text += " 索引写入进程没有运行（manage.py index_writer），请联系管理员。";
+      backlog.textContent = text;
+    }
+    document.getElementById("upload-status").textContent = data.label;
+    if (data.status === "queued" || data.status === "running" || data.status === "indexing") {
       setTimeout(poll, 1500);
     } else {
       window.location.reload();

@@ -3,18 +3,25 @@ from collections import Counter
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from newspaper.ingest import BatchIndexer, Status, iter_sources
+from newspaper.ingest import Lookups, Status, ingest_source
 from newspaper.management.commands._args import parse_date
+from newspaper.outbox import WriterForCommand
+from newspaper.sources import iter_sources
 
 
 class Command(BaseCommand):
-    help = "Import OCR text dumps: files, folders (recursively) and .zip archives. One page per transaction."
+    help = (
+        "Import OCR text dumps: files, folders (recursively) and .zip archives. One page per "
+        "transaction; the index writer makes them searchable alongside (started here when none "
+        "is running), and the command returns once they are."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+")
         parser.add_argument("--date", type=parse_date, help="issue date for dumps without one (YYYY-MM-DD)")
         parser.add_argument("--page", type=int, help="page number for dumps without one")
         parser.add_argument("--dry-run", action="store_true", help="parse and check everything, store nothing")
+        parser.add_argument("--no-wait", action="store_true", help="return once stored, before they are searchable")
 
     def handle(self, *args, **options):
         sources = list(iter_sources(options["paths"]))
@@ -22,9 +29,12 @@ class Command(BaseCommand):
             raise CommandError("no dumps found in " + " ".join(options["paths"]))
         counts: Counter[str] = Counter()
         bar = tqdm(sources, unit="page", disable=len(sources) < 5 or options["verbosity"] == 0, file=self.stderr)
-        with BatchIndexer() as batch:
+        lookups, dry_run = Lookups(), options["dry_run"]
+        with WriterForCommand(self.stderr, start=not dry_run) as writer:
             for source in bar:
-                outcome = batch.ingest(source, date=options["date"], page=options["page"], dry_run=options["dry_run"])
+                outcome = ingest_source(
+                    source, date=options["date"], page=options["page"], dry_run=dry_run, lookups=lookups
+                )
                 counts[outcome.status] += 1
                 if outcome.failed:
                     bar.write(self.style.ERROR(outcome.line()), file=self.stderr, end="")
@@ -32,15 +42,17 @@ class Command(BaseCommand):
                     bar.write(outcome.line(), file=self.stdout, end="")
                     for warning in outcome.warnings if options["verbosity"] >= 2 else []:
                         bar.write(f"  warning: {warning}", file=self.stdout, end="")
+            left = None if dry_run or options["no_wait"] else writer.wait()
         summary = ", ".join(
             f"{counts[s]} {s}" for s in (Status.CREATED, Status.UPDATED, Status.UNCHANGED, Status.FAILED)
         )
-        prefix = "dry run, nothing stored: " if options["dry_run"] else ""
+        prefix = "dry run, nothing stored: " if dry_run else ""
         self.stdout.write(f"{prefix}{len(sources)} dumps: {summary}")
-        if batch.failed:
+        if left and left["waiting"]:
             self.stderr.write(
                 self.style.WARNING(
-                    f"{batch.failed} articles are stored but not yet searchable: queued for the index worker"
+                    f"{left['waiting']} articles are stored but not yet searchable: writing them to the index "
+                    f"failed ({left['error']}); the index writer retries them"
                 )
             )
         if counts[Status.FAILED]:

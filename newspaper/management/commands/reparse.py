@@ -5,6 +5,7 @@ from tqdm import tqdm
 
 from newspaper.ingest import reparse_page
 from newspaper.models import Page
+from newspaper.outbox import WriterForCommand
 
 
 class Command(BaseCommand):
@@ -15,15 +16,24 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true")
 
     def handle(self, *args, **options):
-        pages = Page.objects.select_related("issue").order_by("issue__date", "number")
+        pages = Page.objects.order_by("issue__date", "number")
         if options["date"]:
             pages = pages.filter(issue__date=options["date"])
         counts: Counter[str] = Counter()
-        for page in tqdm(list(pages), unit="page", disable=options["verbosity"] == 0, file=self.stderr):
-            outcome = reparse_page(page, dry_run=options["dry_run"])
-            counts[outcome.status] += 1
-            if outcome.failed:
-                self.stderr.write(outcome.line())
+        with WriterForCommand(self.stderr) as writer:
+            # one page's raw text in memory at a time
+            for pk in tqdm(
+                list(pages.values_list("pk", flat=True)),
+                unit="page",
+                disable=options["verbosity"] == 0,
+                file=self.stderr,
+            ):
+                outcome = reparse_page(Page.objects.select_related("issue").get(pk=pk), dry_run=options["dry_run"])
+                counts[outcome.status] += 1
+                if outcome.failed:
+                    self.stderr.write(outcome.line())
+            if not options["dry_run"]:
+                writer.wait()
         self.stdout.write(f"{sum(counts.values())} pages: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
         if counts["failed"]:
             raise CommandError(f"{counts['failed']} pages failed")

@@ -2,9 +2,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from tqdm import tqdm
 
-from newspaper.ingest import retag, topic_rows, topic_rules
+from newspaper import outbox
+from newspaper.ingest import topic_rows, topic_rules
 from newspaper.models import Article
-from search.indexing import index_articles, signals_paused
+from newspaper.store import retag
 
 BATCH = 200
 
@@ -17,14 +18,16 @@ class Command(BaseCommand):
         rules = topic_rules(topics)
         ids = list(Article.objects.filter(topics_locked=False).values_list("pk", flat=True))
         bar = tqdm(total=len(ids), unit="article", disable=options["verbosity"] == 0, file=self.stderr)
-        for start in range(0, len(ids), BATCH):
-            chunk = Article.objects.filter(pk__in=ids[start : start + BATCH]).select_related("page__issue")
-            with transaction.atomic(), signals_paused():
-                articles = list(chunk)
-                for article in articles:
-                    retag(article, rules, topics)
-                index_articles(articles)
-            bar.update(len(articles))
-        bar.close()
+        changed = 0
+        with outbox.WriterForCommand(self.stderr) as writer:
+            for start in range(0, len(ids), BATCH):
+                chunk = Article.objects.filter(pk__in=ids[start : start + BATCH]).prefetch_related("topics")
+                with transaction.atomic(), outbox.signals_paused():
+                    retagged = [a.pk for a in chunk if retag(a, rules, topics)]
+                    outbox.queue_articles(Article.objects.filter(pk__in=retagged), bulk=True)
+                changed += len(retagged)
+                bar.update(BATCH)
+            bar.close()
+            writer.wait()
         locked = Article.objects.filter(topics_locked=True).count()
-        self.stdout.write(f"retagged {len(ids)} articles ({locked} locked, left as they are)")
+        self.stdout.write(f"retagged {len(ids)} articles: {changed} changed ({locked} locked, left as they are)")

@@ -3,7 +3,7 @@ them and the people named in bylines and photo credits."""
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import models, router, transaction
 from django.urls import reverse
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
@@ -11,7 +11,40 @@ from simple_history.models import HistoricalRecords
 PUBLICATION = "浙江工人日报"
 
 
-class Issue(models.Model):
+class Indexed(models.Model):
+    """A row the search index reflects: an article, or a name or date its entries carry. Its
+    save() is one transaction with the index-work rows that newspaper.outbox's receivers write
+    for it (Django's own save commits before post_save in autocommit mode). The values listed in
+    `indexed_fields` are remembered as loaded, so that a receiver tells a rename, which makes
+    every entry naming the row stale, from an edit the index does not carry."""
+
+    indexed_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using, savepoint=False):  # inside a transaction already: no savepoint
+            super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance.remember_indexed()
+        return instance
+
+    def remember_indexed(self) -> None:
+        self._indexed_as = {name: self.__dict__.get(name) for name in self.indexed_fields}
+
+    def indexed_changed(self) -> bool:
+        """Whether a value the index carries differs from what was loaded (False for a new row)."""
+        loaded = getattr(self, "_indexed_as", None)
+        return loaded is not None and any(self.__dict__.get(name) != value for name, value in loaded.items())
+
+
+class Issue(Indexed):
+    indexed_fields = ("date",)
     publication = models.CharField("报名", max_length=40, default=PUBLICATION)
     date = models.DateField("出版日期", db_index=True)
     number = models.PositiveIntegerField("总期号", null=True, blank=True, help_text="总第N号")
@@ -34,7 +67,8 @@ class Issue(models.Model):
         return reverse("newspaper:issue-detail", args=[d.year, f"{d.month:02d}", f"{d.day:02d}"])
 
 
-class Page(models.Model):
+class Page(Indexed):
+    indexed_fields = ("issue_id",)
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="pages", verbose_name="期")
     number = models.PositiveSmallIntegerField("版次", default=1)
     editor = models.CharField("责任编辑", max_length=40, blank=True)
@@ -75,8 +109,10 @@ ZHEJIANG_CITIES = [
 ]
 
 
-class Union(models.Model):
+class Union(Indexed):
     """A trade-union organisation (工会), as recognised in articles and curated by admins."""
+
+    indexed_fields = ("name",)
 
     class Level(models.TextChoices):
         NATIONAL = "national", "全国"
@@ -110,8 +146,10 @@ class Union(models.Model):
         return reverse("newspaper:union-detail", args=[self.slug])
 
 
-class Topic(models.Model):
+class Topic(Indexed):
     """A subject heading, assigned by weighted-term rules that admins edit."""
+
+    indexed_fields = ("name",)
 
     name = models.CharField("名称", max_length=40, unique=True)
     slug = models.SlugField("网址名", max_length=60, unique=True)
@@ -131,7 +169,8 @@ class Topic(models.Model):
         return reverse("newspaper:topic-detail", args=[self.slug])
 
 
-class Person(models.Model):
+class Person(Indexed):
+    indexed_fields = ("name",)
     name = models.CharField("姓名", max_length=40, unique=True)
 
     class Meta:
@@ -142,7 +181,20 @@ class Person(models.Model):
         return self.name
 
 
-class Article(models.Model):
+class ArticleQuerySet(models.QuerySet):
+    def with_page(self):
+        """Articles with their page and issue in the same query, leaving out the page's dump:
+        its raw text belongs to the page view and re-parsing. Dragged into a join and a sort, a
+        20 MB dump made SQLite write a temporary B-tree of 16 GB."""
+        return self.select_related("page__issue").defer("page__raw_text", "page__warnings")
+
+    def for_index(self):
+        """What an index entry is made of (search.search_indexes): the page, the people, the
+        unions and the topics, in four queries per batch."""
+        return self.with_page().prefetch_related("credits__person", "unions", "topics")
+
+
+class Article(Indexed):
     class Kind(models.TextChoices):
         NEWS = "news", "消息"
         PHOTO = "photo", "图片"
@@ -172,6 +224,8 @@ class Article(models.Model):
     ARTICLE_HISTORY = HistoricalRecords(m2m_fields=[topics], excluded_fields=["char_count", "updated_at"])
     history = ARTICLE_HISTORY
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "文章"
@@ -251,13 +305,13 @@ class Article(models.Model):
             Article.objects.filter(Q(unions__in=unions) | Q(topics__in=topics))
             .exclude(pk=self.pk)
             .annotate(shared=shared)
-            .select_related("page__issue")
+            .with_page()
             .order_by("-shared", "-page__issue__date")
             .distinct()[:limit]
         )
 
 
-class Credit(models.Model):
+class Credit(Indexed):
     """A person named by an article, in a role, in the order the byline names them."""
 
     class Role(models.TextChoices):
@@ -278,85 +332,3 @@ class Credit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.person.name}"
-
-
-class Upload(models.Model):
-    """One batch of dumps an admin uploaded in the browser: validated first, imported on
-    confirmation by the background worker. Kept for the upload history."""
-
-    class Status(models.TextChoices):
-        VALIDATED = "validated", "待确认"
-        QUEUED = "queued", "排队中"
-        RUNNING = "running", "导入中"
-        DONE = "done", "已完成"
-        FAILED = "failed", "有失败"
-
-    uploaded_by = models.ForeignKey(
-        "auth.User", null=True, on_delete=models.SET_NULL, related_name="uploads", verbose_name="上传人"
-    )
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.VALIDATED)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "上传批次"
-        ordering = ["-uploaded_at"]
-        permissions = [("upload_dumps", "可以上传版面文本")]
-
-    def __str__(self) -> str:
-        from django.utils import timezone
-
-        return f"上传 #{self.pk} {timezone.localtime(self.uploaded_at):%Y-%m-%d %H:%M}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("newspaper:upload-detail", args=[self.pk])
-
-    @property
-    def progress(self) -> tuple[int, int]:
-        return self.progress_of(self.files.defer("data"))
-
-    @staticmethod
-    def progress_of(files) -> tuple[int, int]:
-        """(finished, importable) among files already loaded."""
-        todo = [f for f in files if f.importable]
-        return sum(1 for f in todo if f.finished), len(todo)
-
-
-class UploadedFile(models.Model):
-    """A dump as uploaded (a .txt, or one entry of a .zip), its bytes kept whole, its validation
-    report, and what importing it did."""
-
-    class Status(models.TextChoices):
-        VALID = "valid", "可导入"
-        INVALID = "invalid", "不能导入"
-        CREATED = "created", "已新增"
-        UPDATED = "updated", "已更新"
-        UNCHANGED = "unchanged", "无变化"
-        FAILED = "failed", "导入失败"
-
-    upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="files", verbose_name="上传批次")
-    name = models.CharField("文件", max_length=255)
-    data = models.BinaryField("内容")
-    size = models.PositiveIntegerField("字节数")
-    sha256 = models.CharField("SHA-256", max_length=64)
-    report = models.JSONField("校验结果", default=dict)
-    date = models.DateField("补充日期", null=True, blank=True)
-    page_number = models.PositiveSmallIntegerField("补充版次", null=True, blank=True)
-    status = models.CharField("状态", max_length=10, choices=Status.choices)
-    message = models.CharField("说明", max_length=500, blank=True)
-    page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="版面")
-
-    class Meta:
-        verbose_name = verbose_name_plural = "上传文件"
-        ordering = ["upload", "pk"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def importable(self) -> bool:
-        return self.status != self.Status.INVALID
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (self.Status.CREATED, self.Status.UPDATED, self.Status.UNCHANGED, self.Status.FAILED)

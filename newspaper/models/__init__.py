@@ -1,0 +1,36 @@
+"""The archive's models: the paper itself (archive), uploads in the browser (uploads) and the
+search index's outbox (outbox)."""
+
+from newspaper.models.archive import (
+    ARTICLE_HISTORY,
+    PUBLICATION,
+    ZHEJIANG_CITIES,
+    Article,
+    Credit,
+    Indexed,
+    Issue,
+    Page,
+    Person,
+    Topic,
+    Union,
+)
+from newspaper.models.outbox import IndexWork, IndexWriterStatus
+from newspaper.models.uploads import Upload, UploadedFile
+
+__all__ = [
+    "ARTICLE_HISTORY",
+    "PUBLICATION",
+    "ZHEJIANG_CITIES",
+    "Article",
+    "Credit",
+    "IndexWork",
+    "IndexWriterStatus",
+    "Indexed",
+    "Issue",
+    "Page",
+    "Person",
+    "Topic",
+    "Union",
+    "Upload",
+    "UploadedFile",
+]

@@ -1,0 +1,211 @@
+"""Storing a parsed page's articles: their text, people, unions, topics and one history version
+each, in a few queries per page (newspaper.ingest calls this inside the page's transaction)."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from newspaper.models import ARTICLE_HISTORY, Article, Credit, Page, Person, Topic, Union
+from newspaper.parser import ParsedPage
+from newspaper.recognise import TopicRule, regions_of, tag, unions_mentioned
+from newspaper.recognise.unions import find_unions
+
+
+def store_articles(page: Page, parsed: ParsedPage, lookups, *, new: bool) -> tuple[list[Article], set[int], list[int]]:
+    """Write the page's articles, reusing the rows already in their slots: (the articles, the
+    ids of those created, the ids of those removed). History gets one version per article (not
+    one per save and per relation set), and the relations of the page's articles are written in
+    one query each. The articles of a `new` page are inserted in one query, and nothing of
+    theirs is looked for to replace. `lookups`: newspaper.ingest.Lookups."""
+    existing = {} if new else {a.order: a for a in page.articles.all()}
+    topics, rules = lookups.topics()
+    texts = ["\n".join([item.headline, item.body, *item.captions]) for item in parsed.articles]
+    mentions = [find_unions(text) for text in texts]
+    absent = _unions_named(mentions, lookups.unions)
+    stored, created, links = [], set(), {"unions": [], "topics": []}
+    for order, item in enumerate(parsed.articles, start=1):
+        article = existing.pop(order, None) or Article(page=page, order=order)
+        if article.pk is None:
+            created.add(order)
+        article.column = item.column or ""
+        article.kicker = item.kicker or ""
+        article.title = item.title or ""
+        article.subtitle = item.subtitle or ""
+        article.kind = item.kind
+        article.byline = item.byline or ""
+        article.body = item.body
+        article.captions = item.captions
+        article.pull_quotes = item.pull_quotes
+        article.count_chars()
+        headline, body, text = item.headline, "\n".join([item.body, *item.captions]), texts[order - 1]
+        unions = store_unions(text, lookups.unions, mentions[order - 1], absent)
+        article.regions = regions_of(text, [u for _, u in unions_mentioned(text, mentions[order - 1])])
+        links["unions"] += [(article, u) for u in unions]
+        if not article.topics_locked:
+            names = tag(headline, body, rules)
+            links["topics"] += [(article, topics[name]) for name in names if name in topics]
+        stored.append(article)
+    Article.objects.bulk_create([a for a in stored if a.order in created])
+    for article in stored:
+        if article.order not in created:
+            article.skip_history_when_saving = True
+            article.save()
+            del article.skip_history_when_saving
+    _store_people(stored, [item.people for item in parsed.articles], new=new)
+    written = _link(stored, links, new=new)
+    _record_history(stored, created, written)
+    removed = [a.pk for a in existing.values()]
+    if removed:
+        Article.objects.filter(pk__in=removed).delete()
+    return stored, {a.pk for a in stored if a.order in created}, removed
+
+
+def _record_history(articles: list[Article], created: set[int], written: dict[str, tuple[set[int], list]]) -> None:
+    """One history version per article, with its topics as simple_history snapshots them, written
+    for the whole page in a few queries (simple_history's create_historical_record costs a save
+    and a query per tracked relation for each article: a quarter of the import's time). The
+    relation rows _link has just `written` are snapshotted as they are; only the rest are read."""
+    versions = []
+    for new in (True, False):
+        batch = [a for a in articles if (a.order in created) == new]
+        if batch:
+            versions += Article.history.bulk_history_create(batch, update=not new)
+    if not versions:
+        return
+    version_of = {v.id: v for v in versions}  # bulk_create set their keys (SQLite ≥ 3.35, PostgreSQL)
+    for relation, snapshot in ARTICLE_HISTORY.m2m_models.items():
+        through = relation.remote_field.through
+        owners, rows = written.get(relation.name, (set(), []))
+        unread = [pk for pk in version_of if pk not in owners]
+        if unread:  # articles whose relation _link left alone (topics set by hand)
+            rows = [*rows, *through.objects.filter(article_id__in=unread)]
+        columns = [f.attname for f in through._meta.fields]
+        snapshot.objects.bulk_create(
+            [snapshot(history=version_of[row.article_id], **{c: getattr(row, c) for c in columns}) for row in rows]
+        )
+
+
+def _unions_named(mentions, known: dict[str, Union]) -> set[str]:
+    """Add to `known` the Union rows the page's articles may need, in one query; returns the
+    names that have no row yet."""
+    names = set()
+    for found in mentions:
+        for mention in found:
+            names.update(filter(None, (mention.union.canonical, mention.union.parent)))
+    names -= known.keys()
+    if names:
+        known.update((u.name, u) for u in Union.objects.filter(name__in=names))
+    return names - known.keys()
+
+
+def _link(
+    articles: list[Article], links: dict[str, list[tuple[Article, object]]], *, new: bool
+) -> dict[str, tuple[set[int], list]]:
+    """Replace the articles' unions and (unless set by hand) topics: one delete (none for the
+    articles of a new page) and one insert per relation for the whole page. Returns, for each
+    relation, the articles it was written for and the rows written."""
+    written = {}
+    for name in ("unions", "topics"):
+        through = getattr(Article, name).through
+        owners = {a.pk for a in articles if name == "unions" or not a.topics_locked}
+        target = through._meta.get_field(name[:-1]).attname
+        if not new:
+            through.objects.filter(article_id__in=owners).delete()
+        pairs = {(a.pk, obj.pk) for a, obj in links[name]}
+        rows = through.objects.bulk_create([through(article_id=a, **{target: o}) for a, o in sorted(pairs)])
+        written[name] = owners, rows
+    return written
+
+
+def _store_people(articles: list[Article], people: list[list[tuple[str, str]]], *, new: bool) -> None:
+    if not new:
+        Credit.objects.filter(article__in=articles).delete()
+    names = {name for credits in people for name, _ in credits}
+    persons = {p.name: p for p in Person.objects.filter(name__in=names)} if names else {}
+    fresh = sorted(names - persons.keys())
+    if fresh:  # another import may be adding the same names right now: its rows are as good
+        Person.objects.bulk_create([Person(name=name) for name in fresh], ignore_conflicts=True)
+        persons.update((p.name, p) for p in Person.objects.filter(name__in=fresh))
+    rows = []
+    for article, credits in zip(articles, people, strict=True):
+        seen = set()
+        for order, (name, role) in enumerate(credits):
+            if (name, role) not in seen:
+                seen.add((name, role))
+                rows.append(Credit(article=article, person=persons[name], role=role, order=order))
+    Credit.objects.bulk_create(rows)
+
+
+def store_unions(
+    text: str, known: dict[str, Union] | None = None, mentions=None, absent: set[str] = frozenset()
+) -> list[Union]:
+    """The Union rows for the unions a text mentions, created (with their parents) when new;
+    every written form other than the canonical name is remembered as an alias. `known` caches
+    rows across texts; `mentions` is find_unions(text) when already known; `absent`, names
+    already looked up without a row (not looked up again)."""
+    known = {} if known is None else known
+    stored: dict[str, Union] = {}
+    for mention in find_unions(text) if mentions is None else mentions:
+        union = stored.get(mention.union.canonical) or _union_row(mention.union, known, absent)
+        if mention.written != union.name and mention.written not in union.aliases:
+            union.aliases = [*union.aliases, mention.written]
+            union.save(update_fields=["aliases"])
+        stored[union.name] = union
+    return list(stored.values())
+
+
+def _union_row(ref, known: dict[str, Union], absent: set[str]) -> Union:
+    union = _known_row(ref.canonical, known, absent)
+    if union:
+        known[union.name] = union
+        return union
+    parent = None
+    if ref.parent:
+        parent = _known_row(ref.parent, known, absent)
+        if parent is None:
+            mentions = find_unions(ref.parent)
+            parent = _union_row(mentions[0].union, known, absent) if mentions else None
+    known[ref.canonical] = _created_union(
+        Union(
+            name=ref.canonical,
+            slug=slugify(ref.canonical, allow_unicode=True),
+            level=ref.level,
+            region=ref.region or "",
+            parent=parent,
+        )
+    )
+    return known[ref.canonical]
+
+
+def _created_union(union: Union) -> Union:
+    """Insert a union, or take the row another import inserted a moment ago (the failed insert
+    rolls back to its savepoint only); a different name with the same slug gets a numbered slug."""
+    for n in range(2, 100):
+        try:
+            with transaction.atomic():  # a savepoint: a conflict rolls back this insert only
+                union.save()
+            return union
+        except IntegrityError:
+            found = Union.objects.filter(name=union.name).first()
+            if found:
+                return found
+            union.pk, union.slug = None, f"{slugify(union.name, allow_unicode=True)}-{n}"
+    raise RuntimeError(f"cannot find a free slug for {union.name}")
+
+
+def _known_row(name: str, known: dict[str, Union], absent: set[str]) -> Union | None:
+    if name in known or name in absent:
+        return known.get(name)
+    return Union.objects.filter(name=name).first()
+
+
+def retag(article: Article, rules: list[TopicRule], topics: dict[str, Topic]) -> bool:
+    """Apply the topic rules to one article (callers skip locked ones; its topics prefetched):
+    whether they changed."""
+    headline, body = article.full_headline, "\n".join([article.body, *article.captions])
+    chosen = [topics[name] for name in tag(headline, body, rules) if name in topics]
+    if {t.pk for t in chosen} == {t.pk for t in article.topics.all()}:
+        return False
+    article.topics.set(chosen)
+    return True

@@ -1,0 +1,99 @@
+"""Relevance: BM25F as Whoosh computes it (whoosh.scoring.bm25, the same idf and parameters), over
+whole posting blocks instead of one document at a time (Whoosh's collector, which at 100k
+articles was most of a common term's search). The weight of a posting is its term frequency; a
+query's score is the sum of its terms' scores (a phrase: its grams'); terms of unscored fields
+(facets, ids) add nothing."""
+
+from __future__ import annotations
+
+import numpy as np
+from whoosh import query as wq
+
+from search import grams
+from search.columns import gram_files, gram_lengths, lengths, segments, term_weights
+from search.matching import gram_doc_frequency, is_grams
+from search.whoosh_private import EMPTY
+
+B, K1 = 0.75, 1.2
+
+
+def _term_weights(s, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(docnums, term frequencies) of a term over the index; deleted documents drop out when
+    the caller restricts them to the matched set."""
+    ids, weights = [], []
+    for reader, offset in segments(s):
+        found = term_weights(reader, fieldname, text)
+        if found is None:
+            return EMPTY, np.empty(0)
+        ids.append(found[0] + offset)
+        weights.append(found[1])
+    if not ids:
+        return EMPTY, np.empty(0)
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def _gram_weights(s, fieldname: str, gram: int) -> tuple[np.ndarray, np.ndarray]:
+    """(docnums, occurrences) of a gram over the index."""
+    ids, tf = [], []
+    for found, _, offset in gram_files(s, fieldname):
+        docs, freqs = found.documents(gram)
+        ids.append(docs.astype(np.int64) + offset)
+        tf.append(freqs.astype(np.float64))
+    return (np.concatenate(ids), np.concatenate(tf)) if ids else (EMPTY, np.empty(0))
+
+
+def _add_term(s, fieldname: str, text, boost: float, docnums: np.ndarray, scores: np.ndarray) -> None:
+    if fieldname not in s.schema or not s.schema[fieldname].scorable:
+        return
+    if is_grams(s, fieldname):
+        gram = grams.code(text)
+        ids, tf = _gram_weights(s, fieldname, gram)
+        tf = tf * s.schema[fieldname].format.field_boost
+        df = gram_doc_frequency(s, fieldname, gram)
+        fls = gram_lengths(s, fieldname)
+        avgfl = fls.sum() / max(len(fls), 1)
+    else:
+        text = text if isinstance(text, bytes) else s.schema[fieldname].to_bytes(text)
+        ids, tf = _term_weights(s, fieldname, text)
+        df = s.doc_frequency(fieldname, text)
+        fls = lengths(s, fieldname)
+        avgfl = s.avg_field_length(fieldname)
+    where = np.searchsorted(docnums, ids)
+    inside = where < len(docnums)
+    inside[inside] = docnums[where[inside]] == ids[inside]
+    if not inside.any():
+        return
+    ids, tf, where = ids[inside], tf[inside], where[inside]
+    idf = np.log(s.doc_count_all() / (df + 1)) + 1
+    fl = fls[ids]
+    avgfl = avgfl or 1
+    scores[where] += boost * idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))
+
+
+def _score(s, q, docnums: np.ndarray, scores: np.ndarray, boost: float = 1.0) -> None:
+    boost *= q.boost
+    if isinstance(q, wq.Term):
+        _add_term(s, q.fieldname, q.text, boost, docnums, scores)
+    elif isinstance(q, wq.Phrase):
+        for word in q.words:
+            _add_term(s, q.fieldname, word, boost, docnums, scores)
+    elif isinstance(q, wq.AndNot):
+        _score(s, q.a, docnums, scores, boost)
+    elif isinstance(q, wq.CompoundQuery | wq.AndMaybe):
+        for sub in q.children():
+            _score(s, sub, docnums, scores, boost)
+    # prefixes (one character) and ranges rank nothing: every match has them alike
+
+
+def ranking(s, q, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, docnums) of the matched documents, best first; equal scores in index order."""
+    scores = np.zeros(len(docnums))
+    _score(s, q, docnums, scores)
+    order = np.argsort(-scores, kind="stable")
+    return scores[order], docnums[order]
+
+
+def ranked(s, q, docnums: np.ndarray) -> list[tuple[float, int]]:
+    """The matched documents as (score, docnum), best first."""
+    scores, ordered = ranking(s, q, docnums)
+    return list(zip(scores.tolist(), ordered.tolist(), strict=True))
