@@ -1,12 +1,14 @@
 """The admin, set up for editors: search boxes in Chinese fields, a date hierarchy, filters by
 kind and role, and a page's articles inline under it."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from newspaper import merging
 from newspaper.models import (
     Article,
     Credit,
@@ -35,6 +37,27 @@ class ArticleCountMixin:
     @admin.display(description="文章数", ordering="_articles")
     def article_count(self, obj):
         return obj._articles
+
+
+class MergeMixin:
+    """An action "合并所选": the editor picks the one to keep; the others' articles move to it
+    (newspaper.merging), and the index follows."""
+
+    actions = ["merge_selected"]
+
+    @admin.action(description="合并所选（保留其中一个）", permissions=["change"])
+    def merge_selected(self, request, queryset):
+        chosen = list(queryset.annotate(n=Count("articles")).order_by("-n", "name"))
+        if len(chosen) < 2:
+            self.message_user(request, "请至少选择两项再合并。", messages.WARNING)
+            return None
+        keep = next((c for c in chosen if str(c.pk) == request.POST.get("keep")), None)
+        if keep is None:
+            context = {**self.admin_site.each_context(request), "opts": self.model._meta, "chosen": chosen}
+            return TemplateResponse(request, "admin/newspaper/merge.html", context)
+        moved = merging.merge(keep, chosen)
+        self.message_user(request, f"已合并为“{keep}”，{moved} 篇文章随之更新（检索索引稍后更新）。", messages.SUCCESS)
+        return None
 
 
 class PageInline(admin.TabularInline):
@@ -173,7 +196,7 @@ class PersonAdmin(ArticleCountMixin, admin.ModelAdmin):
 
 
 @admin.register(Union)
-class UnionAdmin(ArticleCountMixin, admin.ModelAdmin):
+class UnionAdmin(MergeMixin, ArticleCountMixin, admin.ModelAdmin):
     list_display = ("name", "level", "region", "parent", "article_count")
     list_filter = ("level", "region")
     search_fields = ("name", "aliases")
@@ -185,7 +208,7 @@ class UnionAdmin(ArticleCountMixin, admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(ArticleCountMixin, admin.ModelAdmin):
+class TopicAdmin(MergeMixin, ArticleCountMixin, admin.ModelAdmin):
     list_display = ("name", "description", "threshold", "active", "article_count")
     list_editable = ("threshold", "active")
     search_fields = ("name", "description")

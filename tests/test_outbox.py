@@ -101,6 +101,24 @@ class TestChangesQueueTheirArticles:
         assert {article.pk} <= found(union="中华全国总工会") & found(topic="文体活动") & found(person="新作者")
         assert check().matches
 
+    def test_merging_two_unions_in_the_admin_moves_their_articles_and_the_facets_follow(self, admin_client, archive):
+        keep, other = Union.objects.get(name="湖州市总工会"), Union.objects.get(name="德清县总工会")
+        named = set(other.articles.values_list("pk", flat=True))
+        both = set(keep.articles.values_list("pk", flat=True)) | named
+        url = "/admin/newspaper/union/"
+        selected = {"action": "merge_selected", "_selected_action": [keep.pk, other.pk]}
+        confirm = admin_client.post(url, selected)
+        assert "选择要保留的一项" in confirm.text and "德清县总工会" in confirm.text
+        response = admin_client.post(url, {**selected, "keep": keep.pk})
+        assert response.status_code == 302
+        keep.refresh_from_db()
+        assert not Union.objects.filter(name="德清县总工会").exists() and "德清县总工会" in keep.aliases
+        assert set(keep.articles.values_list("pk", flat=True)) == both
+        assert queued() == named
+        drain()
+        assert facet("union").get("湖州市总工会") == len(both) and "德清县总工会" not in facet("union")
+        assert check().matches
+
     def test_a_restored_version_is_queued(self, archive):
         article = Article.objects.get(title="省总工会举办基层党组织书记培训班")
         article.body += "临时改动"
