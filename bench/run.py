@@ -66,6 +66,7 @@ def import_corpus(paths, data_dir: Path, corrections: int) -> dict:
 
     import newspaper.ingest as ingest
     from newspaper.models import Article, IndexWork, IndexWriterStatus
+    from newspaper.outbox import WriterForCommand
     from newspaper.sources import read_file
 
     parse = {"s": 0.0}
@@ -85,11 +86,12 @@ def import_corpus(paths, data_dir: Path, corrections: int) -> dict:
         time.sleep(0.1)
     started = time.perf_counter()
     failed, lookups = 0, ingest.Lookups()
-    for path in tqdm(paths, unit="page", file=sys.stderr):
-        failed += ingest.ingest_source(read_file(path), lookups=lookups).failed
-    stored = time.perf_counter() - started
-    while IndexWork.objects.exists():
-        time.sleep(0.05)
+    with WriterForCommand(sys.stderr, start=False) as writing:  # as manage.py ingest does
+        for path in tqdm(paths, unit="page", file=sys.stderr):
+            failed += ingest.ingest_source(read_file(path), lookups=lookups).failed
+        stored = time.perf_counter() - started
+        writing.wait()
+    assert not IndexWork.objects.exists()
     seconds = time.perf_counter() - started
     latency = correction_latency(corrections)
     writer.send_signal(signal.SIGTERM)
@@ -136,13 +138,23 @@ def correction_latency(n: int) -> dict:
     return percentiles(samples) if samples else {}
 
 
+PEAK = """
+import resource, sys
+sys.argv = ["manage.py", *sys.argv[1:]]
+from django.core.management import execute_from_command_line
+try:
+    execute_from_command_line(sys.argv)
+finally:
+    print("peak_rss_kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+"""
+
+
 def run_command(*args: str) -> dict:
-    """A management command in a process of its own: its time and peak memory."""
+    """A management command in a process of its own: its time and its own peak memory."""
     started = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, capture_output=True)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"seconds": round(time.perf_counter() - started, 1), "peak_rss_mb": round(max(peak, before) / 1024, 1)}
+    done = subprocess.run([sys.executable, "-c", PEAK, *args], cwd=ROOT, check=True, capture_output=True, text=True)
+    peak = int(done.stderr.rsplit("peak_rss_kb", 1)[1].split()[0])
+    return {"seconds": round(time.perf_counter() - started, 1), "peak_rss_mb": round(peak / 1024, 1)}
 
 
 def reindex() -> dict:

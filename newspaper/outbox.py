@@ -19,7 +19,6 @@ the same transaction.
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import subprocess
 import sys
@@ -33,8 +32,6 @@ from django.db.models import QuerySet, signals
 from django.utils import timezone
 
 from newspaper.models import Article, Credit, IndexWork, IndexWriterStatus, Issue, Page, Person, Topic, Union
-
-log = logging.getLogger(__name__)
 
 _paused = threading.local()
 CHUNK = 2000  # ids per statement (SQLite allows 32,766 parameters)
@@ -207,6 +204,7 @@ class WriterForCommand:
             with contextlib.suppress(CommandError):  # what could not be written is reported below
                 call_command("index_writer", drain=True, verbosity=0)
             return backlog(self.mine())
+        self.mine().filter(bulk=True).update(bulk=False)  # nothing more is coming: write it now
         deadline = None if self.wait_seconds is None else time.monotonic() + self.wait_seconds
         told = time.monotonic() - 8  # the first note after two seconds
         while True:

@@ -72,7 +72,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return obj.page.issue.date.strftime("%Y-%m")
 
     def prepare_person(self, obj):
-        return sorted({c.person.name for c in obj.credits.all()})
+        return self.people(obj)
 
     def prepare_union(self, obj):
         return sorted(u.name for u in obj.unions.all())
@@ -84,7 +84,14 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return list(obj.regions)
 
     def prepare_people_grams(self, obj):
-        return " ; ".join(sorted({c.person.name for c in obj.credits.all()}))
+        return " ; ".join(self.people(obj))
+
+    @staticmethod
+    def people(obj) -> list[str]:
+        """The names an article credits, read from its prefetched credits once per entry."""
+        if getattr(obj, "_index_people", None) is None:
+            obj._index_people = sorted({c.person.name for c in obj.credits.all()})
+        return obj._index_people
 
     def get_updated_field(self):
         return "updated_at"

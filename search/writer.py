@@ -16,9 +16,9 @@ optimize_index take too):
 A writer killed anywhere leaves its rows for the next one. Killed between 3's commit and the
 rows' deletion, it has written entries the rows still ask for: the "uncertain" mark, a file set
 before 2 and removed after 3, makes the next batch replace entries rather than add them, so no
-article is ever indexed twice. A batch that fails (a full disk, a lock held too long) leaves its
-rows with the reason and a time to retry; rows that failed before are retried in smaller
-batches, so one article that cannot be written holds back only itself.
+article is ever indexed twice. A batch that fails (a full disk) leaves its rows with the reason
+and a time to retry, later after each failure, in smaller batches; an article whose entry cannot
+be made is kept back alone, the rest of its batch written.
 
 Imports queue their rows as `bulk`: the writer waits for BATCH of them (or for the import to
 pause) and writes thousands per commit, on the other core. An editor's change is written at once.
@@ -113,7 +113,7 @@ def document(index, backend, article: Article) -> dict:
 
 
 class IndexWriter:
-    def __init__(self, *, batch: int = BATCH, most: int = MOST, quiet: float = QUIET, out=None):
+    def __init__(self, *, batch: int = BATCH, most: int = MOST, quiet: float = QUIET):
         self.batch, self.most, self.quiet = batch, most, quiet
         self.backend = connections["default"].get_backend()
         if not self.backend.setup_complete:
@@ -121,7 +121,6 @@ class IndexWriter:
         self.index = connections["default"].get_unified_index().get_index(Article)
         self.lock = WriterLock(self.backend.path)
         self.mark = uncertain_mark(self.backend.path)
-        self.out = out
         self._beat = 0.0
         self._entries: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # segment → columns
         self.written = 0
@@ -269,12 +268,16 @@ class IndexWriter:
         return len(ids) - len(refused)
 
     def _failed(self, rows: list[IndexWork], reason: str) -> None:
+        """Keep the rows with the reason, to be tried again later: the more often they failed,
+        the later (one statement per number of failures)."""
         self._record_error(reason)
-        for row in rows:
-            delay = min(RETRY_MOST, RETRY_BASE * 2**row.attempts)
-            IndexWork.objects.filter(pk=row.pk).update(
-                attempts=row.attempts + 1, error=reason[:500], retry_at=timezone.now() + dt.timedelta(seconds=delay)
-            )
+        for attempts in {r.attempts for r in rows}:
+            delay = min(RETRY_MOST, RETRY_BASE * 2**attempts)
+            failed = [r.pk for r in rows if r.attempts == attempts]
+            for start in range(0, len(failed), CHUNK):
+                IndexWork.objects.filter(pk__in=failed[start : start + CHUNK]).update(
+                    attempts=attempts + 1, error=reason[:500], retry_at=timezone.now() + dt.timedelta(seconds=delay)
+                )
 
     # -- the index --------------------------------------------------------------------------------
     def write(self, articles: list[Article], gone: set[int], new: set[int]) -> dict[int, str]:

@@ -8,11 +8,12 @@ import pytest
 from django.core.management import call_command
 from haystack.query import SearchQuerySet
 
-from newspaper.ingest import Source, ingest_source
+from newspaper.ingest import ingest_source
 from newspaper.models import Article, Topic, Union
 from newspaper.recognise import regions_of
 from newspaper.recognise.topics import TopicRule, tag
 from newspaper.recognise.unions import unions_mentioned
+from newspaper.sources import Source
 from tests.conftest import DATA, seed
 
 
@@ -153,20 +154,11 @@ class TestStoredUnionsAndTopics:
         assert article.pk in {int(r.pk) for r in indexed}
 
     def test_an_editor_setting_topics_in_the_admin_locks_them(self, admin_client):
+        from tests.conftest import admin_edit
+
         ingest_source(Source("004.txt", seed("004")))
         article = Article.objects.get(title__startswith="跨境电商综试区")
-        url = f"/admin/newspaper/article/{article.pk}/change/"
-        form = admin_client.get(url).context["adminform"].form
-        data = {k: v for k, v in form.initial.items() if v is not None and k not in ("topics", "unions")}
-        data.update(
-            page=article.page_id,
-            captions="[]",
-            pull_quotes="[]",
-            topics=[Topic.objects.get(name="科技创新").pk],
-            **{"credits-TOTAL_FORMS": 0, "credits-INITIAL_FORMS": 0},
-        )
-        response = admin_client.post(url, data)
-        assert response.status_code == 302, response.context["adminform"].form.errors
+        admin_edit(admin_client, article, topics=[Topic.objects.get(name="科技创新").pk])
         article.refresh_from_db()
         assert article.topics_locked
         assert list(article.topics.values_list("name", flat=True)) == ["科技创新"]

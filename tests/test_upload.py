@@ -188,10 +188,11 @@ class TestImport:
     def test_running_an_interrupted_job_again_skips_what_is_done(self, client, archivist):
         from newspaper import uploads
         from newspaper.ingest import ingest_source
+        from newspaper.sources import Source
 
         batch = upload(client, txt("000.txt", seed("000")), txt("004.txt", seed("004")))
         first = batch.files.order_by("pk").first()
-        ingest_source(uploads.Source(first.name, bytes(first.data), filename=first.name))
+        ingest_source(Source(first.name, bytes(first.data), filename=first.name))
         first.status = "created"
         first.save()
         Upload.objects.filter(pk=batch.pk).update(status="running")  # as a killed worker leaves it

@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from newspaper.ingest import Source, ingest_source
+from newspaper.ingest import ingest_source
 from newspaper.models import Article, Issue
+from newspaper.sources import Source
 
 pytestmark = pytest.mark.django_db
 
