@@ -6,9 +6,9 @@ left out). Merging used to hold every posting of every part as arrays and sort t
 2 GB for a merge of 20,000 articles, so `optimize_index` at 100k would need about 10 GB and an
 archive of 1M could not be merged at all. Now the gram space is cut into ranges holding about
 CHUNK positions each; a range is read from every part, renumbered and sorted, and its documents,
-frequencies and positions are appended to temporary files, which are copied into place at the
-end. A merge holds one range at a time (plus the gram numbers of the new segment, 8 bytes per
-distinct gram), whatever the sizes of the segments.
+frequencies and positions are written straight into their place in the new file (their lengths
+are known before the merge starts). A merge holds one range at a time (plus the gram numbers of
+the new segment, 8 bytes per distinct gram), whatever the sizes of the segments.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh.index import FileIndex
 
-from search.grams import EXT, HEADER, MAGIC, Postings, build, encode, filename, gram_fields, read
+from search import grams
+from search.grams import Postings, build, encode, gram_fields, read
 from search.whoosh_private import HookedSegmentWriter, deleted_docnums
 
 CHUNK = 1 << 22  # positions handled at once: about 100 MB of arrays in flight
-COPY = 1 << 24  # bytes per read when copying the temporary files into place
 END = 1 << 63  # above every gram number (two 21-bit code points)
 ARRAYS = ("docs", "freqs", "positions")
 
@@ -43,52 +43,62 @@ class Part:
 
 
 def write_merged(storage, segment, fieldname: str, parts: list[Part], count: int) -> None:
-    """The gram file of `segment` (`count` documents) for one field, from its parts."""
+    """The gram file of `segment` (`count` documents) for one field, from its parts: the big
+    arrays written into place range by range (their lengths are known before: every kept
+    document's positions, every kept document-gram pair), the gram index and the header last."""
     lengths = np.zeros(count, np.uint32)
     for part in parts:
         kept = part.renumber >= 0
         lengths[part.renumber[kept]] = np.asarray(part.postings.lengths)[kept]
     # documents ascend part by part, and within a part: a stable sort by gram keeps that order
     parts = sorted((p for p in parts if len(p.postings.terms)), key=lambda p: p.first)
-    bounds = _bounds(parts)
-    if len(bounds) == 2:  # one range holds it all (a batch of new articles, a small merge): at once
-        chunk = _merge_range(parts, *bounds)
-        chunks = [] if chunk is None else [chunk]
-        _assemble(storage, segment, fieldname, chunks, [[c[3][i] for c in chunks] for i in range(3)], lengths)
-        return
-    chunks = []
-    temporary = {name: segment.make_filename(f".tmp{EXT}{fieldname}_{name}") for name in ARRAYS}
-    files = {name: storage.create_file(path) for name, path in temporary.items()}
+    pairs, postings = sum(_kept_pairs(p) for p in parts), int(lengths.sum(dtype=np.int64))
+    at = {name: offset for name, _, _, offset in grams.layout(0, pairs, postings, count)}
+    written = dict.fromkeys(ARRAYS, 0)
+    index = []  # (grams, pairs per gram, positions per gram) of each range
+    name = grams.filename(segment, fieldname)
+    out = storage.create_file(name)
     try:
-        for lo, hi in itertools.pairwise(bounds):
+        for lo, hi in itertools.pairwise(_bounds(parts)):
             chunk = _merge_range(parts, lo, hi)
             for part in parts:
                 part.postings.release()  # what this range read of the old files: page cache only
             if chunk is None:
                 continue
-            for name, array in zip(ARRAYS, chunk[3], strict=True):
-                files[name].write(np.ascontiguousarray(array, "<u4").tobytes())
-            chunks.append((*chunk[:3], None))  # the big arrays are on disk now
-        for f in files.values():
-            f.close()
-        _assemble(storage, segment, fieldname, chunks, [_copied(storage, temporary[name]) for name in ARRAYS], lengths)
-    finally:
-        for f in files.values():
-            if not f.is_closed:
-                f.close()
-        for path in temporary.values():
-            if storage.file_exists(path):
-                storage.delete_file(path)
+            index.append(chunk[:3])
+            for array_name, array in zip(ARRAYS, chunk[3], strict=True):
+                out.seek(at[array_name] + 4 * written[array_name])
+                out.write(np.ascontiguousarray(array, "<u4").data)
+                written[array_name] += len(array)
+        if (written["docs"], written["positions"]) != (pairs, postings):
+            raise AssertionError(f"merged {written} into a file laid out for {pairs} pairs, {postings} positions")
+        terms = np.concatenate([c[0] for c in index]) if index else np.empty(0, np.uint64)
+        tail = {
+            "lengths": lengths,
+            "terms": terms,
+            "doc_starts": _starts([c[1] for c in index]),
+            "pos_starts": _starts([c[2] for c in index]),
+        }
+        for array_name, dtype, _, offset in grams.layout(len(terms), pairs, postings, count):
+            if array_name in tail:
+                out.seek(offset)
+                out.write(np.ascontiguousarray(tail[array_name], dtype).data)
+        out.seek(0)
+        out.write(grams.header(len(terms), pairs, postings, count))
+    except BaseException:
+        out.close()
+        storage.delete_file(name)  # never a half-written gram file
+        raise
+    out.close()
 
 
-def _copied(storage, path: str):
-    """A temporary file's bytes, a block at a time."""
-    src = storage.open_file(path)
-    try:
-        while block := src.read(COPY):
-            yield block
-    finally:
-        src.close()
+def _kept_pairs(part: Part) -> int:
+    """How many of a part's document-gram pairs are of documents kept (read CHUNK at a time)."""
+    kept = part.renumber >= 0
+    docs = part.postings.docs
+    if kept.all():
+        return len(docs)
+    return sum(int(np.count_nonzero(kept[docs[s : s + CHUNK]])) for s in range(0, len(docs), CHUNK))
 
 
 def _bounds(parts: list[Part]) -> list[int]:
@@ -148,27 +158,6 @@ def _merge_range(parts: list[Part], lo: int, hi: int):
     pairs = np.diff(np.append(at, len(grams)))
     per_gram = np.add.reduceat(freqs.astype(np.int64), at)
     return grams[at], pairs, per_gram, (docs, freqs, positions)
-
-
-def _assemble(storage, segment, fieldname, chunks, big, lengths) -> None:
-    """The gram file: the header and the gram index made from the ranges' (grams, documents per
-    gram, positions per gram), then documents, frequencies and positions, each from its blocks
-    (arrays in memory, or bytes copied from a temporary file), then the lengths (search.grams'
-    layout)."""
-    terms = np.concatenate([c[0] for c in chunks]) if chunks else np.empty(0, np.uint64)
-    doc_starts, pos_starts = _starts([c[1] for c in chunks]), _starts([c[2] for c in chunks])
-    header = np.array([(MAGIC, len(terms), int(doc_starts[-1]), int(pos_starts[-1]), len(lengths))], HEADER)
-    out = storage.create_file(filename(segment, fieldname))
-    try:
-        out.write(header.tobytes())
-        for array, dtype in ((terms, "<u8"), (doc_starts, "<i8"), (pos_starts, "<i8")):
-            out.write(np.ascontiguousarray(array, dtype).tobytes())
-        for blocks in big:
-            for block in blocks:
-                out.write(block if isinstance(block, bytes) else np.ascontiguousarray(block, "<u4").tobytes())
-        out.write(np.ascontiguousarray(lengths, "<u4").tobytes())
-    finally:
-        out.close()
 
 
 def _starts(counts: list[np.ndarray]) -> np.ndarray:

@@ -34,7 +34,7 @@ from whoosh.formats import Positions
 from search.analyzer import gram_query, normalise
 
 SHIFT = 21
-MAGIC = b"ZJGRAMS2"
+MAGIC = b"ZJGRAMS3"  # 3: the big arrays first (written in place by merges)
 HEADER = np.dtype([("magic", "S8"), ("terms", "<u8"), ("pairs", "<u8"), ("postings", "<u8"), ("docs", "<u8")])
 EXT = ".grams_"
 
@@ -166,30 +166,42 @@ def build(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], lengths: np.nd
     )
 
 
-def _layout(terms: int, pairs: int, postings: int, docs: int) -> list[tuple[str, str, int]]:
-    """The arrays of a file, in order, after the header: (name, type, length)."""
-    return [
-        ("terms", "<u8", terms),
-        ("doc_starts", "<i8", terms + 1),
-        ("pos_starts", "<i8", terms + 1),
+def layout(terms: int, pairs: int, postings: int, docs: int) -> list[tuple[str, str, int, int]]:
+    """The arrays of a file after the header: (name, type, length, offset). The big ones come
+    first, so that a merge, which knows their lengths before it starts, writes them straight
+    into place range by range (search.gram_writer); the gram index, known only at the end, comes
+    last. Every array starts at a multiple of 8 bytes."""
+    out, offset = [], HEADER.itemsize
+    for name, dtype, count in [
         ("docs", "<u4", pairs),
         ("freqs", "<u4", pairs),
         ("positions", "<u4", postings),
         ("lengths", "<u4", docs),
-    ]
+        ("terms", "<u8", terms),
+        ("doc_starts", "<i8", terms + 1),
+        ("pos_starts", "<i8", terms + 1),
+    ]:
+        out.append((name, dtype, count, offset))
+        offset += -(-np.dtype(dtype).itemsize * count // 8) * 8
+    return out
 
 
 def filename(segment, fieldname: str) -> str:
     return segment.make_filename(EXT + fieldname)
 
 
+def header(terms: int, pairs: int, postings: int, docs: int) -> bytes:
+    return np.array([(MAGIC, terms, pairs, postings, docs)], HEADER).tobytes()
+
+
 def write(storage, segment, fieldname: str, postings: Postings) -> None:
     p = postings
-    header = np.array([(MAGIC, len(p.terms), len(p.docs), len(p.positions), len(p.lengths))], HEADER)
+    counts = len(p.terms), len(p.docs), len(p.positions), len(p.lengths)
     f = storage.create_file(filename(segment, fieldname))
     try:
-        f.write(header.tobytes())
-        for name, dtype, _ in _layout(0, 0, 0, 0):
+        f.write(header(*counts))
+        for name, dtype, _, offset in layout(*counts):
+            f.seek(offset)
             f.write(np.ascontiguousarray(getattr(p, name), dtype).tobytes())
     finally:
         f.close()
@@ -225,15 +237,12 @@ def read(storage, segment, fieldname: str) -> Postings | None:
             buf = np.frombuffer(f.read(), np.uint8)
         finally:
             f.close()
-    header = np.frombuffer(buf[: HEADER.itemsize], HEADER)[0]
-    if header["magic"] != MAGIC:
+    found = np.frombuffer(buf[: HEADER.itemsize], HEADER)[0]
+    if found["magic"] != MAGIC:
         raise ValueError(f"{name} is not a gram postings file")
-    arrays, offset = {}, HEADER.itemsize
-    counts = (int(header[k]) for k in ("terms", "pairs", "postings", "docs"))
-    for name, dtype, count in _layout(*counts):
-        size = np.dtype(dtype).itemsize * count
-        arrays[name] = np.frombuffer(buf[offset : offset + size], dtype)
-        offset += size
+    arrays = {}
+    for array, dtype, count, offset in layout(*(int(found[k]) for k in ("terms", "pairs", "postings", "docs"))):
+        arrays[array] = np.frombuffer(buf[offset : offset + np.dtype(dtype).itemsize * count], dtype)
     return Postings(**arrays, mapped=mapped)
 
 

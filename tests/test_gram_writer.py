@@ -69,16 +69,23 @@ def test_a_merge_written_range_by_range_equals_the_postings_built_at_once(parts,
     assert same(written, in_memory(kept_texts))
     # bounded: a range holds about CHUNK positions, or a single gram that alone holds more
     assert all(held <= chunk + largest for held, largest in ranges)
-    assert [name for name in storage.list() if ".tmp" in name] == []  # the temporary files are gone
+    assert list(storage.list()) == [grams.filename(segment, "grams")]  # and nothing else
 
 
-@pytest.mark.parametrize("chunk", [1, gram_writer.CHUNK])  # written range by range, or at once
+@pytest.mark.parametrize("chunk", [1, gram_writer.CHUNK])  # many ranges, or one
 def test_a_failure_half_way_leaves_no_file_behind(chunk):
     storage, segment = RamStorage(), Segment("broken")
     parts = [gram_writer.Part(in_memory(["工会职工劳模", "会议代表"]), np.array([0, 1]))]
+    real = gram_writer._merge_range
+
+    def fails_at_the_last_range(*args):
+        if args[2] == gram_writer.END:
+            raise OSError(28, "No space left on device")
+        return real(*args)
+
     with (
         mock.patch.object(gram_writer, "CHUNK", chunk),
-        mock.patch.object(gram_writer, "_assemble", side_effect=OSError(28, "No space left on device")),
+        mock.patch.object(gram_writer, "_merge_range", fails_at_the_last_range),
         pytest.raises(OSError),
     ):
         gram_writer.write_merged(storage, segment, "grams", parts, 2)
