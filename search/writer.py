@@ -48,7 +48,7 @@ from search.whoosh_private import commit, deleted_docnums, segment_readers
 log = logging.getLogger(__name__)
 
 BATCH = 2000  # articles per commit during an import
-MOST = 5000  # at most, when the writer fell behind (a merge took it a while)
+MOST = 4 * BATCH  # at most, when the writer fell behind (a merge took it a while): fewer, larger segments
 QUIET = 1.0  # seconds without a new bulk row: the import paused or ended, write what there is
 POLL = 0.25  # seconds between looks at the outbox when idle
 HEARTBEAT = 2.0  # seconds between heartbeats (IndexWriterStatus)

@@ -32,7 +32,7 @@ class Command(BaseCommand):
 
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, stop)
-        writer = IndexWriter(batch=options["batch"], most=max(options["batch"], 5000), quiet=options["quiet"])
+        writer = IndexWriter(batch=options["batch"], most=4 * options["batch"], quiet=options["quiet"])
         drain = options["drain"]
         failing = writer.run(
             drain=drain,
