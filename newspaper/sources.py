@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from newspaper.parser.reasons import reason
+
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2000
 MAX_ZIP_RATIO = 100  # a text dump compresses ~3-5×; far more is a zip bomb
@@ -37,7 +39,7 @@ def iter_sources(paths: list[str | Path]) -> Iterator[Source]:
                 if child.suffix.lower() in DUMP_SUFFIXES or child.suffix.lower() == ".zip":
                     yield from iter_sources([child])
         elif not path.exists():
-            yield Source(str(path), error="no such file or folder")
+            yield Source(str(path), error=reason("no such file or folder"))
         elif path.suffix.lower() == ".zip":
             yield from iter_zip(str(path), path.read_bytes())
         else:
@@ -48,10 +50,14 @@ def read_file(path: Path) -> Source:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return Source(str(path), error=f"too large ({size // 1024 // 1024} MB, limit {MAX_FILE_BYTES // 2**20} MB)")
+            return Source(str(path), error=too_large(size))
         return Source(str(path), path.read_bytes())
     except OSError as exc:
-        return Source(str(path), error=f"cannot read: {exc.strerror or exc}")
+        return Source(str(path), error=reason("cannot read: {error}", error=exc.strerror or str(exc)))
+
+
+def too_large(size: int) -> str:
+    return reason("too large ({size} MB, limit {limit} MB)", size=size // 2**20, limit=MAX_FILE_BYTES // 2**20)
 
 
 def iter_zip(name: str, data: bytes) -> Iterator[Source]:
@@ -61,11 +67,16 @@ def iter_zip(name: str, data: bytes) -> Iterator[Source]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        yield Source(name, error="not a valid zip archive")
+        yield Source(name, error=reason("not a valid zip archive"))
         return
     entries = [i for i in archive.infolist() if not i.is_dir()]
     if len(entries) > MAX_ZIP_ENTRIES:
-        yield Source(name, error=f"too many files in the archive ({len(entries)}, limit {MAX_ZIP_ENTRIES})")
+        yield Source(
+            name,
+            error=reason(
+                "too many files in the archive ({count}, limit {limit})", count=len(entries), limit=MAX_ZIP_ENTRIES
+            ),
+        )
         return
     for info in sorted(entries, key=lambda i: i.filename):
         label = f"{name}:{info.filename}"
@@ -76,26 +87,26 @@ def iter_zip(name: str, data: bytes) -> Iterator[Source]:
 
         pure = PurePosixPath(info.filename.replace("\\", "/"))
         if pure.is_absolute() or ".." in pure.parts:
-            yield refused("unsafe path inside the archive")
+            yield refused(reason("unsafe path inside the archive"))
             continue
         if pure.name.startswith(".") or pure.parts[0] == "__MACOSX":
             continue
         if pure.suffix.lower() not in DUMP_SUFFIXES:
-            yield refused("not a .txt dump")
+            yield refused(reason("not a .txt dump"))
             continue
         if info.file_size > MAX_FILE_BYTES:
-            yield refused(f"too large ({info.file_size // 2**20} MB, limit {MAX_FILE_BYTES // 2**20} MB)")
+            yield refused(too_large(info.file_size))
             continue
         if info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO:
-            yield refused("compression ratio too high (zip bomb?)")
+            yield refused(reason("compression ratio too high (zip bomb?)"))
             continue
         try:
             with archive.open(info) as fh:
                 content = fh.read(MAX_FILE_BYTES + 1)
         except (zipfile.BadZipFile, RuntimeError, OSError, NotImplementedError) as exc:
-            yield refused(f"cannot read the entry: {exc}")
+            yield refused(reason("cannot read the entry: {error}", error=str(exc)))
             continue
         if len(content) > MAX_FILE_BYTES:
-            yield refused("too large once uncompressed")
+            yield refused(reason("too large once uncompressed"))
             continue
         yield Source(label, content, filename=filename)

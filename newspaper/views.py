@@ -39,7 +39,7 @@ def issue_detail(request, year, month, day):
     try:
         date = dt.date(year, int(month), int(day))
     except ValueError:
-        raise Http404("no such date") from None
+        raise Http404("没有这一天") from None
     issue = get_object_or_404(Issue, date=date)
     pages = issue.pages.defer("raw_text").prefetch_related("articles")
     previous = Issue.objects.filter(date__lt=date).order_by("-date").first()

@@ -38,15 +38,15 @@ class ArchiveSearchForm(forms.Form):
     SORTS = [("relevance", "相关度"), ("newest", "日期从新到旧"), ("oldest", "日期从旧到新")]
 
     q = forms.CharField(label="检索词", required=False, max_length=200)
-    within = ValuesField(required=False)  # 二次检索: earlier queries the results must also match
+    within = ValuesField(label="二次检索词", required=False)  # earlier queries the results must also match
     date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    year = forms.IntegerField(required=False, min_value=1949, max_value=2100, widget=forms.HiddenInput)
-    month = forms.RegexField(regex=r"^\d{4}-(0[1-9]|1[0-2])$", required=False, widget=forms.HiddenInput)
-    union = ValuesField(required=False)
-    topic = ValuesField(required=False)
-    person = ValuesField(required=False)
-    region = ValuesField(required=False)
+    year = forms.IntegerField(label="年份", required=False, min_value=1949, max_value=2100, widget=forms.HiddenInput)
+    month = forms.RegexField(label="月份", regex=r"^\d{4}-(0[1-9]|1[0-2])$", required=False, widget=forms.HiddenInput)
+    union = ValuesField(label="工会", required=False)
+    topic = ValuesField(label="主题", required=False)
+    person = ValuesField(label="人员", required=False)
+    region = ValuesField(label="地区", required=False)
     kind = forms.MultipleChoiceField(
         label="体裁", required=False, choices=Article.Kind.choices, widget=forms.CheckboxSelectMultiple
     )

@@ -190,6 +190,10 @@ def api_article(request, pk):
     )
 
 
+# For people opening the file in a spreadsheet (issue 13); the columns keep this order.
+CSV_HEADER = ["编号", "日期", "版次", "引题", "标题", "副题", "署名", "工会", "主题", "链接"]
+
+
 @require_GET
 def export_csv(request):
     """The current result set as CSV (UTF-8 with BOM, so Excel opens Chinese correctly)."""
@@ -203,7 +207,7 @@ def export_csv(request):
     response["Content-Disposition"] = 'attachment; filename="zjgrrb-search.csv"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(["id", "date", "page", "kicker", "title", "subtitle", "byline", "unions", "topics", "url"])
+    writer.writerow(CSV_HEADER)
     for pk in ids:
         a = articles.get(pk)
         if a is None:

@@ -332,7 +332,7 @@ class TestApi:
         assert response["Content-Type"].startswith("text/csv")
         text = response.content.decode("utf-8-sig")
         rows = list(csv.reader(io.StringIO(text)))
-        assert rows[0][:3] == ["id", "date", "page"]
+        assert rows[0][:3] == ["编号", "日期", "版次"]
         assert len(rows) - 1 == len(containing("工会"))
         assert rows[1][1] <= rows[-1][1]
 

@@ -12,6 +12,7 @@ from .decoding import decode
 from .layout import Unit, articles_from_units
 from .masthead import is_footer, masthead_end, page_credits, read_masthead, weekday_of
 from .model import ParsedArticle, ParsedPage, ParseError
+from .reasons import reason
 
 __all__ = ["MAX_ARTICLES", "ParseError", "ParsedArticle", "ParsedPage", "parse_dump", "parse_text"]
 
@@ -33,20 +34,29 @@ def parse_dump(data: bytes, *, date: dt.date | None = None, page: int | None = N
 def parse_text(text: str, *, date: dt.date | None = None, page: int | None = None) -> ParsedPage:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").split("\n")
     if not any(line.strip() for line in lines):
-        raise ParseError("the file is empty")
+        raise ParseError(reason("the file is empty"))
     top = masthead_end(lines)
     meta = read_masthead("\n".join(lines[:top]) if top else "\n".join(lines[:12]))
     warnings: list[str] = []
     found = meta.pop("date", None)
     if "bad_date" in meta:
-        warnings.append(f"the masthead date {meta.pop('bad_date')} is not a real date")
+        warnings.append(reason("the masthead date {date} is not a real date", date=meta.pop("bad_date")))
     if found and date and found != date:
-        warnings.append(f"the dump says {found.isoformat()}, not {date.isoformat()} as given")
+        warnings.append(
+            reason("the dump says {found}, not {given} as given", found=found.isoformat(), given=date.isoformat())
+        )
     issue_date = found or date
     if issue_date is None:
-        raise ParseError("no issue date in the masthead (give one with --date)")
+        raise ParseError(reason("no issue date in the masthead (give one with --date)"))
     if meta["weekday"] and meta["weekday"] != weekday_of(issue_date):
-        warnings.append(f"{meta['weekday']} does not match {issue_date.isoformat()} ({weekday_of(issue_date)})")
+        warnings.append(
+            reason(
+                "{weekday} does not match {date} ({actual})",
+                weekday=meta["weekday"],
+                date=issue_date.isoformat(),
+                actual=weekday_of(issue_date),
+            )
+        )
     page_number = meta.pop("page_number", None) or page
     if page_number is None and meta.get("number"):
         page_number = 1  # only the front page carries the masthead with 总第N号
@@ -67,10 +77,16 @@ def parse_text(text: str, *, date: dt.date | None = None, page: int | None = Non
         gap = 0
     articles, layout_warnings = articles_from_units(units)
     if len(articles) > MAX_ARTICLES:
-        raise ParseError(f"{len(articles)} articles on one page (at most {MAX_ARTICLES}): not a single page's dump")
+        raise ParseError(
+            reason(
+                "{count} articles on one page (at most {limit}): not a single page's dump",
+                count=len(articles),
+                limit=MAX_ARTICLES,
+            )
+        )
     warnings.extend(layout_warnings)
     if not articles:
-        warnings.append("no articles found on the page")
+        warnings.append(reason("no articles found on the page"))
     return ParsedPage(
         date=issue_date,
         page_number=page_number,

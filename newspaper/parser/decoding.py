@@ -9,6 +9,7 @@ import re
 from charset_normalizer import from_bytes
 
 from .model import ParseError
+from .reasons import reason
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),  # checked before UTF-16: its BOM starts the same way
@@ -53,25 +54,25 @@ def _utf16_without_bom(data: bytes) -> str | None:
 def decode(data: bytes) -> tuple[str, str]:
     """Return (text with \\n line ends, encoding name). Raises ParseError for binary input."""
     if not data.strip():
-        raise ParseError("the file is empty")
+        raise ParseError(reason("the file is empty"))
     encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
     encoding = encoding or _utf16_without_bom(data)
     if encoding is None:
         if b"\x00" in data:
-            raise ParseError("binary data, not a text dump")
+            raise ParseError(reason("binary data, not a text dump"))
         try:
             data.decode("utf-8")
             encoding = "utf-8"
         except UnicodeDecodeError:
             best = from_bytes(data, cp_isolation=_CANDIDATES).best()
             if best is None:
-                raise ParseError("cannot decode the text (not UTF-8, UTF-16 or GB18030)") from None
+                raise ParseError(reason("cannot decode the text (not UTF-8, UTF-16 or GB18030)")) from None
             encoding = "gb18030" if best.encoding in ("gb2312", "gbk", "gb18030") else best.encoding
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError):
-        raise ParseError(f"the text is not valid {encoding}") from None
+        raise ParseError(reason("the text is not valid {encoding}", encoding=encoding)) from None
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if _printable_share(text) < 0.99:
-        raise ParseError("binary data, not a text dump")
+        raise ParseError(reason("binary data, not a text dump"))
     return text, encoding.replace("_", "-")

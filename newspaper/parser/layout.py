@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from .bylines import People, match_byline, split_credit
 from .headlines import assign_roles, looks_like_column
 from .model import ParsedArticle
+from .reasons import reason
 
 PHOTO_GAP = 3  # blank lines an image leaves behind
 MAX_HEADLINE_CHARS = 48
@@ -218,7 +219,9 @@ class _Builder:
         rest = lead[len(head) :]
         article = self.headline_article(head) if head else ParsedArticle(title="")
         if not head:
-            self.warnings.append(f"text without a headline before the first article: {self.units[lead[0]].text[:20]}…")
+            self.warnings.append(
+                reason("text without a headline before the first article: {text}…", text=self.units[lead[0]].text[:20])
+            )
         self.articles.append(article)
         keep = self.loose_items_after(rest)
         captions = [i for i in keep if self.units[i].gap >= PHOTO_GAP and i == keep[0]]
@@ -261,7 +264,7 @@ class _Builder:
         head = runs[own][1] if own < len(runs) else []
         article = self.headline_article(head, column)
         if not head:
-            self.warnings.append(f"article without a headline: {self.units[anchor].text[:24]}…")
+            self.warnings.append(reason("article without a headline: {text}…", text=self.units[anchor].text[:24]))
         for n, (kind, indices) in enumerate(runs[own + 1 :], start=own + 1):
             if kind == "C":
                 self.captions(indices, article)

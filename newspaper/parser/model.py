@@ -77,3 +77,9 @@ class ParsedPage:
 
 class ParseError(ValueError):
     """The input is not a newspaper page; the message is one line meant for a person."""
+
+    @property
+    def reason(self) -> str:
+        """The message as raised: a Reason (newspaper.parser.reasons), which str() of the error
+        would turn into plain English."""
+        return self.args[0] if self.args else ""
