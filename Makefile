@@ -10,7 +10,7 @@ PG_URL  ?= postgres://postgres@127.0.0.1:5432/test
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install migrate ingest rebuild-index lint test-sqlite test-postgres postgres redis chromium bench clean
+.PHONY: run test install migrate ingest rebuild-index lint test-sqlite test-postgres postgres redis chromium gettext catalogue messages bench clean
 
 install: $(VENV)/.installed
 
@@ -28,7 +28,7 @@ ingest: migrate  ## make ingest FILES="path/to/dumps or.zip"
 rebuild-index: migrate
 	$(BIN)/python manage.py rebuild_index --noinput
 
-run: migrate
+run: migrate catalogue
 	$(BIN)/python manage.py ingest -v0 $(SAMPLES)
 	$(BIN)/python manage.py ensure_index
 	$(BIN)/python manage.py collectstatic --noinput -v0
@@ -46,12 +46,33 @@ lint: install
 	elif command -v docker-compose >/dev/null; then SECRET_KEY=x docker-compose config -q; \
 	else echo "note: no docker compose here, docker-compose.yml not validated"; fi
 
+# The web's Chinese (locale/zh_Hans, LOCALE_PATHS): the .mo files are built here, never committed;
+# compilemessages skips a catalogue whose .mo is newer. msgfmt comes from Debian's gettext.
+catalogue: install gettext
+	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv --ignore=var --ignore=node_modules
+
+# After adding or changing a message in the code: update django.po, then translate its new
+# entries (tests/test_i18n.py fails on an untranslated one). djangojs.po is kept by hand.
+messages: install gettext
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-location --no-wrap -v0 \
+	  --ignore=var --ignore=tests --ignore=bench --ignore=test-artifacts --ignore=node_modules
+
+gettext:
+	@command -v msgfmt >/dev/null || ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q gettext)
+
 # Browser tests drive Debian's Chromium (never a browser download); a CJK font for screenshots.
 chromium:
 	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || \
 	  ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium fonts-wqy-microhei)
 
-test-sqlite: install chromium redis
+# axe-core, the accessibility rules the browser tests run in each page (tests/axe.py): the npm
+# package pinned by package.json and package-lock.json.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@command -v npm >/dev/null || ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q npm)
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test-sqlite: install catalogue chromium node_modules/axe-core/axe.min.js redis
 	EXPECT_DB=sqlite DATABASE_URL= $(BIN)/pytest
 
 postgres:
@@ -64,7 +85,7 @@ redis:
 	  --save "" --appendonly no --dir /tmp --logfile /tmp/redis-ci.log
 	@redis-cli -h 127.0.0.1 ping
 
-test-postgres: install postgres redis
+test-postgres: install catalogue node_modules/axe-core/axe.min.js postgres redis
 	EXPECT_DB=postgresql DATABASE_URL=$(PG_URL) $(BIN)/pytest -p no:cacheprovider
 
 test: lint test-sqlite test-postgres
@@ -73,4 +94,4 @@ bench: install  ## make bench SIZE=10000 — import and search benchmark (bench/
 	$(BIN)/python bench/run.py --size $(or $(SIZE),1000) --queries $(or $(QUERIES),50)
 
 clean:
-	rm -rf var .pytest_cache .ruff_cache
+	rm -rf var .pytest_cache .ruff_cache node_modules

@@ -1,8 +1,10 @@
 """One settings file; every value can be overridden from the environment (see README)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from newspaper.env import env, envbool, envint, envlist
 
@@ -39,7 +41,8 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", False) else None
+BEHIND_PROXY = envbool("BEHIND_PROXY", False)  # also: login failures counted by X-Forwarded-For
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -59,20 +62,28 @@ INSTALLED_APPS = [
     "haystack",
     "huey.contrib.djhuey",
     "simple_history",
+    "newspaper.apps.LoginGuardConfig",  # django-axes, named in Chinese
+    "csp",
     "newspaper",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # headers only: before the limits, so their pages carry it too
+    # Before sessions and authentication: too large a body is refused from its headers (issue 13).
+    "newspaper.limits.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who may post an upload, from the session cookie alone, before the CSRF check reads the body.
+    "newspaper.limits.UploadGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "newspaper.urls"
@@ -120,9 +131,42 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Login attempts (django-axes): 5 failures for one username from one address lock that pair out
+# for 15 minutes, so a guesser cannot lock an editor out from elsewhere. Its backend only
+# refuses a locked-out pair; ModelBackend still checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a typo or two before a good password is not carried over
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "newspaper.limits.client_ip"
+
+# Content-Security-Policy (django-csp): only our own scripts, styles and images, no inline code
+# (tests/test_security.py checks our templates keep none). The admin works without
+# 'unsafe-inline': its scripts are files and it sets styles from them, which CSP allows.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = env("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
+# The web's Chinese for messages the parser and the import write in English for the command
+# line (newspaper.parser.reasons), and for the packages' strings Django's catalogues lack.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -166,7 +210,9 @@ HUEY = {
     "immediate": envbool("HUEY_IMMEDIATE", False),
     "results": False,
     **({"connection": {"url": REDIS_URL}} if REDIS_URL else {"filename": str(DATA_DIR / "queue.sqlite3")}),
-    "consumer": {"workers": 1, "worker_type": "thread"},
+    # An idle consumer polls SQLite at most a second apart (huey's default backs off to 10 s,
+    # so a confirmed upload sat at 排队中 and then finished at once); Redis blocks instead.
+    "consumer": {"workers": 1, "worker_type": "thread", "max_delay": 1.0},
 }
 
 # Uploads in the browser.
@@ -175,6 +221,9 @@ UPLOAD_MAX_REQUEST_MB = envint("UPLOAD_MAX_REQUEST_MB", 100)
 UPLOAD_MAX_FILES = envint("UPLOAD_MAX_FILES", 200)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20  # form fields other than files
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20  # larger files go to a temporary file
+# Django's own count of file parts (default 100) is ours: a .zip is one part here, its entries
+# are counted once expanded (newspaper.uploads.expand). The body's size is newspaper.limits'.
+DATA_UPLOAD_MAX_NUMBER_FILES = UPLOAD_MAX_FILES
 LOGIN_URL = "admin:login"
 
 LOGGING = {

@@ -178,7 +178,7 @@ def test_an_archive_admin_uploads_pages_in_the_browser(page, live_archive, tmp_p
 
     expect(page.locator(".report")).to_contain_text("gb18030")
     expect(page.locator(".report")).to_contain_text("2019-03-01")
-    expect(page.locator("tr.status-invalid")).to_contain_text("binary data")
+    expect(page.locator("tr.status-invalid")).to_contain_text("二进制数据")
     page.get_by_role("button", name="确认导入 1 个文件").click()
     # stored at once (the job queue runs inline in tests); searchable once the index writer came by
     expect(page.locator("#upload-status")).to_have_text("写入索引中", timeout=30000)
@@ -188,3 +188,43 @@ def test_an_archive_admin_uploads_pages_in_the_browser(page, live_archive, tmp_p
     expect(page.locator("tr.status-created")).to_contain_text("p1.txt")
     assert Page.objects.count() == before + 1
     page.screenshot(path=str(ARTIFACTS / "upload-report.png"), full_page=True)
+
+
+needs_axe = pytest.mark.skipif(
+    not (Path(__file__).parent.parent / "node_modules/axe-core/axe.min.js").exists() and not os.environ.get("CI"),
+    reason="axe-core is not installed (make node_modules/axe-core/axe.min.js)",
+)
+
+
+@needs_axe
+def test_the_home_and_search_pages_break_no_accessibility_rule(page, live_archive):
+    from tests.axe import axe_violations
+
+    page.goto("/")
+    assert axe_violations(page) == []
+    page.goto("/search/?q=工会")
+    assert axe_violations(page) == []
+
+
+def test_no_page_of_the_site_or_the_admin_breaks_the_content_security_policy(page, live_archive):
+    """Chromium reports every script, style or image the policy refused on the console."""
+    from django.contrib.auth.models import User
+
+    from newspaper.models import Article
+
+    refused = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and refused.append(f"{page.url}: {m.text}"))
+    User.objects.create_superuser("chief", password="a-long-password-1")
+    article = Article.objects.filter(unions__isnull=False).first()
+    urls = ["/", "/search/?q=工会", article.get_absolute_url(), "/unions/", "/issues/2022/", "/topics/"]
+    for url in urls:
+        page.goto(url)
+    page.goto(f"/admin/login/?next=/admin/newspaper/article/{article.pk}/change/")
+    page.get_by_label("用户名").fill("chief")
+    page.get_by_label("密码").fill("a-long-password-1")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"**/admin/newspaper/article/{article.pk}/change/")
+    for url in ["/admin/", "/admin/newspaper/article/?q=工会", f"/admin/newspaper/article/{article.pk}/history/"]:
+        page.goto(url)
+    page.goto("/upload/")
+    assert refused == []
