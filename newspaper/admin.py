@@ -9,6 +9,8 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from newspaper import merging
+from newspaper.article_form import ArticleForm, corrected_fields, label_of, ocr_excerpt, remember
+from newspaper.history_display import ChangeSummary
 from newspaper.models import (
     Article,
     Credit,
@@ -124,15 +126,18 @@ class PageAdmin(ArticleCountMixin, admin.ModelAdmin):
         return bool(obj.warnings)
 
 
-class CreditInline(admin.TabularInline):
+class CreditInline(admin.StackedInline):
+    """Stacked: each field with its own label (a tabular inline labels only its columns)."""
+
     model = Credit
+    fields = (("person", "role", "order"),)
     autocomplete_fields = ("person",)
     extra = 0
 
 
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
-    list_display = ("display_title", "issue_date", "page_number", "kind", "byline", "char_count", "view_link")
+    list_display = ("title_column", "issue_date", "page_number", "kind", "byline", "char_count", "view_link")
     list_filter = ("kind", "topics", "topics_locked", "unions__level", "page__number", "page__issue__date")
     search_fields = ("title", "kicker", "subtitle", "column", "byline", "body", "credits__person__name")
     date_hierarchy = "page__issue__date"
@@ -154,20 +159,59 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ("char_count", "updated_at"),
     )
     raw_id_fields = ("page",)
-    filter_horizontal = ("topics",)
-    autocomplete_fields = ("unions",)
+    # Topics as labelled checkboxes and unions as a plain list: the admin's two-box filter and
+    # select2 widgets break accessibility rules (axe-core: prohibited ARIA, unlabelled inputs).
+    form = ArticleForm
+    change_form_template = "admin/newspaper/article/change_form.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("page__raw_text", "page__warnings")
 
+    def get_fields(self, request, obj=None):
+        return [*super().get_fields(request, obj), "change_reason"]
+
+    def save_model(self, request, obj, form, change):
+        """What the editor changed is remembered as corrected (newspaper.corrections: a re-import
+        keeps it), and the reason given goes into the history with the editor's name."""
+        remember(obj, corrected_fields(obj))
+        obj._change_reason = form.cleaned_data.get("change_reason") or ""
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
-        """An editor who sets topics by hand means them: lock them against re-tagging."""
+        """An editor who sets topics by hand means them: lock them against re-tagging. Credits
+        edited by hand are the editor's too."""
         super().save_related(request, form, formsets, change)
-        if "topics" in form.changed_data and not form.instance.topics_locked:
-            Article.objects.filter(pk=form.instance.pk).update(topics_locked=True)
+        names = []
+        if "topics" in form.changed_data:
+            names.append("topics")
+        if any(f.has_changed() for formset in formsets for f in formset.forms) or any(
+            formset.deleted_forms for formset in formsets
+        ):
+            names.append("people")
+        if names:
+            article = form.instance
+            remember(article, names)
+            updates = {"corrected": article.corrected}
+            if "topics" in names:
+                updates["topics_locked"] = True
+            Article.objects.filter(pk=article.pk).update(**updates)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """The page's OCR text beside the fields, the article's own place in it marked."""
+        if obj is not None:
+            context["ocr"] = ocr_excerpt(Page.objects.only("raw_text").get(pk=obj.page_id).raw_text, obj)
+            context["corrected_labels"] = [label_of(name) for name in obj.corrected]
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     inlines = [CreditInline]
     show_full_result_count = False  # a COUNT over a body search is slow and not needed
+
+    @admin.display(description="标题", ordering="title")
+    def title_column(self, obj):
+        return obj.display_title
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ChangeSummary(self.model, historical_record)  # the history page's "改动", in Chinese
 
     @admin.display(description="日期", ordering="page__issue__date")
     def issue_date(self, obj):

@@ -13,17 +13,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from newspaper import outbox
+from newspaper.i18n import site_language
 from newspaper.models import Issue, Page, Topic, Union
 from newspaper.parser import ParsedPage, ParseError, parse_text
 from newspaper.parser.decoding import decode
+from newspaper.parser.reasons import reason
 from newspaper.recognise import TopicRule
 from newspaper.sources import Source
-from newspaper.store import store_articles
+from newspaper.store import Origin, store_articles
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +49,7 @@ class Outcome:
     page: Page | None = None
     articles: int = 0
     warnings: list[str] = field(default_factory=list)
+    kept: list[tuple[int, list[str]]] = field(default_factory=list)  # corrections kept: (article id, fields)
 
     @property
     def failed(self) -> bool:
@@ -54,9 +59,19 @@ class Outcome:
         if self.failed:
             return f"{self.source}: failed: {self.message}"
         where = f" ({self.page})" if self.page else ""
-        return f"{self.source}: {self.status}{where}, {self.articles} articles" + (
-            f"; {len(self.warnings)} warnings" if self.warnings else ""
+        return (
+            f"{self.source}: {self.status}{where}, {self.articles} articles"
+            + (f"; {len(self.warnings)} warnings" if self.warnings else "")
+            + (f"; kept the corrections of {len(self.kept)} articles" if self.kept else "")
         )
+
+    def kept_lines(self) -> list[str]:
+        """One line per corrected article whose correction was kept, for the command line."""
+        return [
+            f"  kept the correction of article {pk}: "
+            + ("not in the new text, kept whole" if names == ["*"] else ", ".join(names))
+            for pk, names in self.kept
+        ]
 
 
 def ingest_source(
@@ -66,19 +81,22 @@ def ingest_source(
     page: int | None = None,
     dry_run: bool = False,
     lookups: Lookups | None = None,
+    take_new: Collection[int] = (),
+    origin: Origin | None = None,
 ) -> Outcome:
     """Parse and store one dump. Never raises for bad input: the outcome says what went wrong.
-    An import of many pages passes them all one `lookups`."""
+    An import of many pages passes them all one `lookups`. Corrections are kept except for the
+    articles in `take_new`; `origin` says in the history where the new versions come from."""
     if source.error:
         return Outcome(source.name, Status.FAILED, source.error)
     try:
         text, encoding = decode(source.data)
         parsed = parse_text(text, date=date, page=page)
     except ParseError as exc:
-        return Outcome(source.name, Status.FAILED, str(exc))
+        return Outcome(source.name, Status.FAILED, exc.reason)
     parsed.encoding = encoding
     if parsed.page_number is None:
-        return Outcome(source.name, Status.FAILED, "no page number in the dump (give one with --page)")
+        return Outcome(source.name, Status.FAILED, reason("no page number in the dump (give one with --page)"))
     return store_page(
         parsed,
         source_name=source.filename,
@@ -87,6 +105,8 @@ def ingest_source(
         label=source.name,
         dry_run=dry_run,
         lookups=lookups,
+        take_new=take_new,
+        origin=origin or Origin(reason=_origin("import", source.filename)),
     )
 
 
@@ -96,7 +116,7 @@ def reparse_page(page: Page, *, dry_run: bool = False) -> Outcome:
     try:
         parsed = parse_text(page.raw_text, date=page.issue.date, page=page.number)
     except ParseError as exc:
-        return Outcome(label, Status.FAILED, str(exc))
+        return Outcome(label, Status.FAILED, exc.reason)
     parsed.encoding = page.encoding
     return store_page(
         parsed,
@@ -106,6 +126,7 @@ def reparse_page(page: Page, *, dry_run: bool = False) -> Outcome:
         label=label,
         dry_run=dry_run,
         force=True,
+        origin=Origin(reason=_origin("reparse", page.source_name)),
     )
 
 
@@ -121,12 +142,16 @@ def store_page(parsed: ParsedPage, *, label: str, lookups: Lookups | None = None
             lookups.forget()
             if attempt == RACES:
                 log.exception("importing %s failed", label)
-                return Outcome(label, Status.FAILED, f"could not store the page: {exc.__class__.__name__}: {exc}")
+                return Outcome(label, Status.FAILED, not_stored(exc))
         except Exception as exc:  # rolled back; report it and let the batch go on
             log.exception("importing %s failed", label)
             lookups.forget()
-            return Outcome(label, Status.FAILED, f"could not store the page: {exc.__class__.__name__}: {exc}")
+            return Outcome(label, Status.FAILED, not_stored(exc))
     raise AssertionError("unreachable")
+
+
+def not_stored(exc: Exception) -> str:
+    return reason("could not store the page: {error}", error=f"{exc.__class__.__name__}: {exc}")
 
 
 def _store_page(
@@ -139,6 +164,8 @@ def _store_page(
     lookups: Lookups,
     dry_run: bool = False,
     force: bool = False,
+    take_new: Collection[int] = (),
+    origin: Origin | None = None,
 ) -> Outcome:
     with transaction.atomic(), outbox.signals_paused():
         page = (
@@ -167,14 +194,15 @@ def _store_page(
         page.raw_text = raw_text
         page.warnings = parsed.warnings
         page.save()
-        articles, created, removed = store_articles(page, parsed, lookups, new=new)
-        outcome.page = page
+        result = store_articles(page, parsed, lookups, new=new, take_new=take_new, origin=origin)
+        outcome.page, outcome.kept = page, result.kept
         if dry_run:
             transaction.set_rollback(True)
             lookups.forget()  # rows created by the rolled-back transaction
-            outcome.message = "dry run: nothing stored"
+            outcome.message = reason("dry run: nothing stored")
             return outcome
-        outbox.queue([*((a.pk, page.pk) for a in articles), *((pk, page.pk) for pk in removed)], new=created, bulk=True)
+        queued = [*((a.pk, page.pk) for a in result.articles), *((pk, page.pk) for pk in result.removed)]
+        outbox.queue(queued, new=result.created, bulk=True)
     return outcome
 
 
@@ -232,3 +260,11 @@ def topic_rules(rows: dict[str, Topic] | None = None) -> list[TopicRule]:
 def topic_rows() -> dict[str, Topic]:
     """Topics by name, loaded once per import rather than once per article."""
     return {t.name: t for t in Topic.objects.filter(active=True)}
+
+
+def _origin(kind: str, name: str) -> str:
+    """The history's reason for a version an import or a reparse wrote, in the site's language."""
+    with site_language():
+        if kind == "reparse":
+            return gettext("re-parsed: %(name)s") % {"name": name}
+        return gettext("imported: %(name)s") % {"name": name}

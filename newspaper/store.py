@@ -3,65 +3,121 @@ each, in a few queries per page (newspaper.ingest calls this inside the page's t
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.text import slugify
 
+from newspaper.corrections import TEXT_FIELDS, align, value_of
 from newspaper.models import ARTICLE_HISTORY, Article, Credit, Page, Person, Topic, Union
 from newspaper.parser import ParsedPage
 from newspaper.recognise import TopicRule, regions_of, tag, unions_mentioned
 from newspaper.recognise.unions import find_unions
 
+SHIFT = 1000  # past any slot a page has (newspaper.parser.MAX_ARTICLES)
 
-def store_articles(page: Page, parsed: ParsedPage, lookups, *, new: bool) -> tuple[list[Article], set[int], list[int]]:
-    """Write the page's articles, reusing the rows already in their slots: (the articles, the
-    ids of those created, the ids of those removed). History gets one version per article (not
-    one per save and per relation set), and the relations of the page's articles are written in
-    one query each. The articles of a `new` page are inserted in one query, and nothing of
-    theirs is looked for to replace. `lookups`: newspaper.ingest.Lookups."""
-    existing = {} if new else {a.order: a for a in page.articles.all()}
+
+@dataclass
+class Origin:
+    """Who or what a stored version comes from, for the history: the uploader or nobody (a
+    command), and a reason such as "上传 #12：002.txt"."""
+
+    user: object = None
+    reason: str = ""
+
+
+@dataclass
+class Stored:
+    articles: list[Article]
+    created: set[int]  # ids
+    removed: list[int]  # ids
+    kept: list[tuple[int, list[str]]] = field(default_factory=list)  # corrected articles: (id, fields kept)
+
+
+def store_articles(
+    page: Page,
+    parsed: ParsedPage,
+    lookups,
+    *,
+    new: bool,
+    take_new: Collection[int] = (),
+    origin: Origin | None = None,
+) -> Stored:
+    """Write the page's articles, reusing the rows of the same articles (corrections.align).
+    A field a person corrected keeps its value, unless the article's id is in `take_new`; a
+    corrected article the new text lacks is kept whole. History gets one version per article
+    (not one per save and per relation set), and the relations of the page's articles are
+    written in one query each. The articles of a `new` page are inserted in one query, and
+    nothing of theirs is looked for to replace. `lookups`: newspaper.ingest.Lookups."""
+    existing = [] if new else list(page.articles.prefetch_related("credits__person"))
+    aligned = align(existing, parsed.articles) if existing else {}
+    matched = {id(a) for a in aligned.values()}
+    leftover = [a for a in existing if id(a) not in matched]
+    removed = [a.pk for a in leftover if not a.corrected]
+    kept_whole = [a for a in leftover if a.corrected and a.pk not in take_new]
+    removed += [a.pk for a in leftover if a.corrected and a.pk in take_new]
+    if removed:
+        Article.objects.filter(pk__in=removed).delete()
+    if any(a.order != i + 1 for i, a in aligned.items()) or kept_whole:
+        # Slots move: out of the way first (one article per slot is a constraint).
+        Article.objects.filter(page=page).update(order=F("order") + SHIFT)
     topics, rules = lookups.topics()
-    texts = ["\n".join([item.headline, item.body, *item.captions]) for item in parsed.articles]
-    mentions = [find_unions(text) for text in texts]
-    absent = _unions_named(mentions, lookups.unions)
-    stored, created, links = [], set(), {"unions": [], "topics": []}
+    stored, created, links, kept, keep_people = [], set(), {"unions": [], "topics": []}, [], set()
+    texts = []
     for order, item in enumerate(parsed.articles, start=1):
-        article = existing.pop(order, None) or Article(page=page, order=order)
+        article = aligned.get(order - 1) or Article(page=page, order=order)
+        article.order = order
         if article.pk is None:
             created.add(order)
-        article.column = item.column or ""
-        article.kicker = item.kicker or ""
-        article.title = item.title or ""
-        article.subtitle = item.subtitle or ""
+        elif article.pk in take_new:
+            article.corrected = []
+        corrected = set(article.corrected)
+        held = [
+            name for name in article.corrected if name != "topics" and value_of(article, name) != value_of(item, name)
+        ]
+        if held:
+            kept.append((article.pk, held))
+        for name in TEXT_FIELDS:
+            if name not in corrected:
+                setattr(article, name, value_of(item, name))
+        if corrected & {"people", "byline"}:  # the names a corrected byline gives are the editor's too
+            keep_people.add(order)
         article.kind = item.kind
-        article.byline = item.byline or ""
-        article.body = item.body
-        article.captions = item.captions
-        article.pull_quotes = item.pull_quotes
         article.count_chars()
-        headline, body, text = item.headline, "\n".join([item.body, *item.captions]), texts[order - 1]
-        unions = store_unions(text, lookups.unions, mentions[order - 1], absent)
-        article.regions = regions_of(text, [u for _, u in unions_mentioned(text, mentions[order - 1])])
+        texts.append("\n".join([article.full_headline, article.body, *article.captions]))
+        stored.append(article)
+    mentions = [find_unions(text) for text in texts]
+    absent = _unions_named(mentions, lookups.unions)
+    for article, text, found in zip(stored, texts, mentions, strict=True):
+        unions = store_unions(text, lookups.unions, found, absent)
+        article.regions = regions_of(text, [u for _, u in unions_mentioned(text, found)])
         links["unions"] += [(article, u) for u in unions]
         if not article.topics_locked:
-            names = tag(headline, body, rules)
-            links["topics"] += [(article, topics[name]) for name in names if name in topics]
-        stored.append(article)
+            body = "\n".join([article.body, *article.captions])
+            links["topics"] += [
+                (article, topics[name]) for name in tag(article.full_headline, body, rules) if name in topics
+            ]
+    for n, article in enumerate(kept_whole, start=len(stored) + 1):
+        Article.objects.filter(pk=article.pk).update(order=n)
+        kept.append((article.pk, ["*"]))
     Article.objects.bulk_create([a for a in stored if a.order in created])
     for article in stored:
         if article.order not in created:
             article.skip_history_when_saving = True
             article.save()
             del article.skip_history_when_saving
-    _store_people(stored, [item.people for item in parsed.articles], new=new)
+    credited = [(a, item.people) for a, item in zip(stored, parsed.articles, strict=True) if a.order not in keep_people]
+    _store_people([a for a, _ in credited], [p for _, p in credited], new=new)
     written = _link(stored, links, new=new)
-    _record_history(stored, created, written)
-    removed = [a.pk for a in existing.values()]
-    if removed:
-        Article.objects.filter(pk__in=removed).delete()
-    return stored, {a.pk for a in stored if a.order in created}, removed
+    _record_history(stored, created, written, origin or Origin())
+    return Stored(stored, {a.pk for a in stored if a.order in created}, removed, kept)
 
 
-def _record_history(articles: list[Article], created: set[int], written: dict[str, tuple[set[int], list]]) -> None:
+def _record_history(
+    articles: list[Article], created: set[int], written: dict[str, tuple[set[int], list]], origin: Origin
+) -> None:
     """One history version per article, with its topics as simple_history snapshots them, written
     for the whole page in a few queries (simple_history's create_historical_record costs a save
     and a query per tracked relation for each article: a quarter of the import's time). The
@@ -70,7 +126,9 @@ def _record_history(articles: list[Article], created: set[int], written: dict[st
     for new in (True, False):
         batch = [a for a in articles if (a.order in created) == new]
         if batch:
-            versions += Article.history.bulk_history_create(batch, update=not new)
+            versions += Article.history.bulk_history_create(
+                batch, update=not new, default_user=origin.user, default_change_reason=origin.reason[:100]
+            )
     if not versions:
         return
     version_of = {v.id: v for v in versions}  # bulk_create set their keys (SQLite ≥ 3.35, PostgreSQL)

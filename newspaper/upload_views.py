@@ -9,46 +9,73 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from newspaper import tasks, uploads
+from newspaper.i18n import localize
 from newspaper.models import IndexWriterStatus, Upload, UploadedFile
 
 
+def may_upload(user) -> bool:
+    return user.is_staff and user.has_perm("newspaper.upload_dumps")
+
+
 def archive_admin(view):
-    """Anonymous users go to the login page; signed-in users without the permission get 403."""
+    """Anonymous users go to the login page; signed-in users without the permission get 403.
+    A POST to the upload page meets the same rule earlier, unread (newspaper.limits)."""
 
     @login_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not (request.user.is_staff and request.user.has_perm("newspaper.upload_dumps")):
+        if not may_upload(request.user):
             raise PermissionDenied("需要档案管理员权限")
         return view(request, *args, **kwargs)
 
     return wrapped
 
 
+# Django's limits met while it parses a multipart body: too many files (DATA_UPLOAD_MAX_NUMBER_FILES,
+# set from UPLOAD_MAX_FILES), too many fields, too much in the fields other than files.
+PARSE_LIMITS = (TooManyFilesSent, TooManyFieldsSent, RequestDataTooBig)
+
+
+def _upload_page(request, error: str = "", status: int = 200):
+    context = {"limits": settings, "recent": Upload.objects.select_related("uploaded_by")[:5], "error": error}
+    return render(request, "newspaper/upload.html", context, status=status)
+
+
+def refused(request, exc: Exception):
+    """The upload page saying which limit the request broke (one of PARSE_LIMITS)."""
+    if isinstance(exc, TooManyFilesSent):
+        return _upload_page(
+            request,
+            f"一次最多上传 {settings.UPLOAD_MAX_FILES} 个文件（一个 .zip 压缩包算一个），本次超出，未保存任何文件。",
+            400,
+        )
+    if isinstance(exc, TooManyFieldsSent):
+        return _upload_page(request, "表单字段过多，未保存任何文件。", 400)
+    return _upload_page(request, "表单中文件以外的内容过大，未保存任何文件。", 413)
+
+
 @archive_admin
 @require_http_methods(["GET", "POST"])
 def upload(request):
-    context = {"limits": settings, "recent": Upload.objects.select_related("uploaded_by")[:5]}
     if request.method == "POST":
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-        if declared > settings.UPLOAD_MAX_REQUEST_MB * 2**20 + 2**20:
-            context["error"] = f"上传内容过大（上限 {settings.UPLOAD_MAX_REQUEST_MB} MB），未保存任何文件。"
-            return render(request, "newspaper/upload.html", context, status=413)
-        files = request.FILES.getlist("files")
+        # The body's declared size was checked before authentication (newspaper.limits).
+        try:
+            files = request.FILES.getlist("files")
+        except PARSE_LIMITS as exc:
+            return refused(request, exc)
         try:
             batch = uploads.receive([uploads.Incoming(f.name, f.read()) for f in files], request.user)
         except uploads.UploadRefusedError as exc:
-            context["error"] = f"{exc}：未保存任何文件。"
-            return render(request, "newspaper/upload.html", context, status=400)
+            return _upload_page(request, f"{localize(exc.args[0])}：未保存任何文件。", 400)
         return redirect(batch)
-    return render(request, "newspaper/upload.html", context)
+    return _upload_page(request)
 
 
 @archive_admin
@@ -56,46 +83,60 @@ def upload(request):
 def upload_detail(request, pk):
     batch = get_object_or_404(Upload.objects.select_related("uploaded_by"), pk=pk)
     if request.method == "POST":
-        if batch.status != Upload.Status.VALIDATED:
-            messages.info(request, "这批文件已经在导入或已导入。")
-            return redirect(batch)
-        dates, pages, bad = {}, {}, []
-        for item in batch.files.defer("data"):
-            raw_date = request.POST.get(f"date-{item.pk}", "").strip()
-            raw_page = request.POST.get(f"page-{item.pk}", "").strip()
-            try:
-                if raw_date:
-                    dates[item.pk] = dt.date.fromisoformat(raw_date)
-                if raw_page:
-                    pages[item.pk] = int(raw_page)
-                    if not 1 <= pages[item.pk] <= 64:
-                        raise ValueError
-            except ValueError:
-                bad.append(item.name)
-        if bad:
-            messages.error(request, "日期或版次不对（日期如 2022-05-19，版次为 1–64）：" + "、".join(bad))
-            return redirect(batch)
-        uploads.confirm(batch, dates, pages)
-        tasks.import_upload(batch.pk)
-        messages.success(request, "已开始导入，可在本页查看进度。")
-        return redirect(batch)
+        return _confirm(request, batch)
     uploads.settle(batch)
     files = list(batch.files.defer("data").select_related("page__issue").defer("page__raw_text"))
     done, total = Upload.progress_of(files)
+    fixable = batch.status in (Upload.Status.DONE, Upload.Status.FAILED)
     return render(
         request,
         "newspaper/upload_detail.html",
         {
             "upload": batch,
             "files": files,
-            "importable": sum(1 for f in files if f.status == UploadedFile.Status.VALID),
-            "needs_date": any(f.report.get("needs_date") or f.report.get("needs_page") for f in files),
+            "importable": sum(1 for f in files if f.status == UploadedFile.Status.VALID and f.changes),
+            "needs_date": any(f.needs for f in files),
+            "editable": batch.status == Upload.Status.VALIDATED,
+            "fixable": [f for f in files if fixable and (f.needs or f.status == UploadedFile.Status.FAILED)],
             "done": done,
             "total": total,
             "backlog": uploads.index_backlog(batch),
             "writer": IndexWriterStatus.current(),
         },
     )
+
+
+def _confirm(request, batch: Upload):
+    """Confirm a validated upload, or import again the files of an imported one that failed or
+    lacked a date or page number, with the values and choices the form gives."""
+    if batch.status not in (Upload.Status.VALIDATED, Upload.Status.DONE, Upload.Status.FAILED):
+        messages.info(request, "这批文件正在导入，请稍候。")
+        return redirect(batch)
+    dates, pages, take_new, bad = {}, {}, {}, []
+    for item in batch.files.defer("data"):
+        raw_date = request.POST.get(f"date-{item.pk}", "").strip()
+        raw_page = request.POST.get(f"page-{item.pk}", "").strip()
+        try:
+            if raw_date:
+                dates[item.pk] = dt.date.fromisoformat(raw_date)
+            if raw_page:
+                pages[item.pk] = int(raw_page)
+                if not 1 <= pages[item.pk] <= 64:
+                    raise ValueError
+        except ValueError:
+            bad.append(item.name)
+        take_new[item.pk] = [int(v) for v in request.POST.getlist(f"take-{item.pk}") if v.isdigit()]
+    if bad:
+        messages.error(request, "日期或版次不对（日期如 2022-05-19，版次为 1–64）：" + "、".join(bad))
+        return redirect(batch)
+    lacking = uploads.confirm(batch, dates, pages, take_new)
+    batch.refresh_from_db()
+    if batch.status == Upload.Status.QUEUED:
+        tasks.import_upload(batch.pk)
+        messages.success(request, "已开始导入，可在本页查看进度。")
+    if lacking:
+        messages.warning(request, "以下文件还缺少日期或版次，暂未导入；补全后可在本页导入：" + "、".join(lacking))
+    return redirect(batch)
 
 
 @archive_admin

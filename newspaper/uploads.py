@@ -16,13 +16,21 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from newspaper import outbox
+from newspaper.article_form import label_of
+from newspaper.corrections import conflicts
+from newspaper.i18n import localize, site_language
 from newspaper.ingest import Lookups, Status, ingest_source
 from newspaper.models import Page, Upload, UploadedFile
 from newspaper.parser import ParseError, parse_text
 from newspaper.parser.decoding import decode
+from newspaper.parser.reasons import reason
 from newspaper.sources import Source, iter_zip
+from newspaper.store import Origin
+
+STAND_IN_DATE = dt.date(2000, 1, 1)  # to read what else a dump without a date holds
 
 
 class UploadRefusedError(ValueError):
@@ -51,58 +59,97 @@ def expand(incoming: list[Incoming]) -> list[Source]:
         if item.name.lower().endswith(".zip"):
             sources.extend(iter_zip(item.name, item.data))
         elif len(item.data) > limit["file_bytes"]:
-            sources.append(Source(item.name, error=f"too large (limit {settings.UPLOAD_MAX_FILE_MB} MB)"))
+            sources.append(
+                Source(item.name, error=reason("too large (limit {limit} MB)", limit=settings.UPLOAD_MAX_FILE_MB))
+            )
         elif not item.name.lower().endswith((".txt", ".text")):
-            sources.append(Source(item.name, item.data, error="not a .txt dump or .zip archive"))
+            sources.append(Source(item.name, item.data, error=reason("not a .txt dump or .zip archive")))
         else:
             sources.append(Source(item.name, item.data))
     if len(sources) > limit["files"]:
-        raise UploadRefusedError(f"too many files ({len(sources)}; at most {limit['files']} per upload)")
+        raise UploadRefusedError(
+            reason("too many files ({count}; at most {limit} per upload)", count=len(sources), limit=limit["files"])
+        )
     return sources
 
 
 def check(source: Source, date: dt.date | None = None, page: int | None = None) -> tuple[str, dict, str]:
-    """(status, report, message) for one dump, without storing anything."""
+    """(status, report, message) for one dump, without storing anything; the report in the
+    site's language. Every value the file lacks (date, page number) is asked for at once."""
+    with site_language():
+        return _check(source, date, page)
+
+
+def _check(source: Source, date: dt.date | None, page: int | None) -> tuple[str, dict, str]:
     if source.error:
-        return UploadedFile.Status.INVALID, {"errors": [source.error]}, source.error
+        error = localize(source.error)
+        return UploadedFile.Status.INVALID, {"errors": [error]}, error
     try:
         text, encoding = decode(source.data)
     except ParseError as exc:
-        return UploadedFile.Status.INVALID, {"errors": [str(exc)]}, str(exc)
+        error = localize(exc.args[0])
+        return UploadedFile.Status.INVALID, {"errors": [error]}, error
     report: dict = {"encoding": encoding, "errors": [], "warnings": []}
     try:
         parsed = parse_text(text, date=date, page=page)
     except ParseError as exc:
-        report["errors"].append(str(exc))
-        report["needs_date"] = "date" in str(exc)
-        report["needs_page"] = report["needs_date"] and page is None  # no masthead: no page either
-        return UploadedFile.Status.INVALID, report, str(exc)
-    report.update(
-        date=parsed.date.isoformat(),
-        number=parsed.number,
-        page=parsed.page_number,
-        articles=[a.title or "（无标题）" for a in parsed.articles],
-    )
-    report["warnings"] = list(parsed.warnings)
+        parsed = _without_date(text, date, page)
+        if parsed is None:  # not for want of a date
+            report["errors"].append(localize(exc.args[0]))
+            return UploadedFile.Status.INVALID, report, report["errors"][0]
+        report["needs_date"] = True
+        report["errors"].append(gettext("The dump gives no issue date: enter it below."))
+    else:
+        report.update(date=parsed.date.isoformat(), number=parsed.number)
+    report.update(page=parsed.page_number, articles=[a.title or gettext("(untitled)") for a in parsed.articles])
+    report["warnings"] = [localize(w) for w in parsed.warnings]
     if parsed.page_number is None:
-        report["errors"].append("no page number in the dump")
         report["needs_page"] = True
-        return UploadedFile.Status.INVALID, report, "no page number in the dump"
+        report["errors"].append(gettext("The dump gives no page number: enter it below."))
+    if report["errors"]:
+        return UploadedFile.Status.INVALID, report, "；".join(report["errors"])
     missing = [a.title for a in parsed.articles if a.kind != "photo" and not a.byline]
     if missing:
-        report["warnings"].append(f"no byline found for {len(missing)} article(s): " + "、".join(missing[:3]))
+        report["warnings"].append(
+            gettext("No byline found for %(count)s article(s): %(titles)s")
+            % {"count": len(missing), "titles": "、".join(missing[:3])}
+        )
+    _compare_with_stored(parsed, hashlib.sha256(source.data).hexdigest(), report)
+    return UploadedFile.Status.VALID, report, ""
+
+
+def _without_date(text: str, date: dt.date | None, page: int | None):
+    """The dump parsed with a stand-in date when it failed for want of one, else None."""
+    if date is not None:
+        return None
+    try:
+        return parse_text(text, date=STAND_IN_DATE, page=page)
+    except ParseError:
+        return None
+
+
+def _compare_with_stored(parsed, sha256: str, report: dict) -> None:
+    """What importing the dump would do to the page stored for the same date and number: nothing
+    (the same file), or an update, listing the corrected articles whose text it would touch."""
     existing = (
         Page.objects.filter(issue__date=parsed.date, number=parsed.page_number)
         .select_related("issue")
         .defer("raw_text")
         .first()
     )
-    if existing:
-        same = existing.sha256 == hashlib.sha256(source.data).hexdigest()
-        report["warnings"].append(
-            "already in the archive, unchanged" if same else f"replaces the stored {existing} (will update in place)"
-        )
-    return UploadedFile.Status.VALID, report, ""
+    if not existing:
+        return
+    if existing.sha256 == sha256:
+        report["unchanged"] = True
+        report["warnings"].append(gettext("Already in the archive as it is: importing it changes nothing."))
+        return
+    report["replaces"] = existing.pk
+    report["warnings"].append(
+        gettext("Replaces the stored %(page)s: its articles are updated in place and keep their links.")
+        % {"page": existing}
+    )
+    stored = list(existing.articles.prefetch_related("credits__person"))
+    report["corrections"] = [c.as_report(label_of) for c in conflicts(stored, parsed.articles)]
 
 
 def receive(incoming: list[Incoming], user) -> Upload:
@@ -111,10 +158,14 @@ def receive(incoming: list[Incoming], user) -> Upload:
     total = sum(len(i.data) for i in incoming)
     if total > limits()["request_bytes"]:
         raise UploadRefusedError(
-            f"the upload is too large ({total // 2**20} MB; at most {settings.UPLOAD_MAX_REQUEST_MB} MB)"
+            reason(
+                "the upload is too large ({size} MB; at most {limit} MB)",
+                size=total // 2**20,
+                limit=settings.UPLOAD_MAX_REQUEST_MB,
+            )
         )
     if not incoming:
-        raise UploadRefusedError("no files were chosen")
+        raise UploadRefusedError(reason("no files were chosen"))
     sources = expand(incoming)
     with transaction.atomic():
         upload = Upload.objects.create(uploaded_by=user if user and user.is_authenticated else None)
@@ -133,20 +184,38 @@ def receive(incoming: list[Incoming], user) -> Upload:
     return upload
 
 
-def confirm(upload: Upload, dates: dict[int, dt.date], pages: dict[int, int] | None = None) -> None:
-    """Apply the dates and page numbers the admin supplied, check those files again, and mark
-    the upload queued (the caller queues the job once this has committed)."""
-    pages = pages or {}
+def confirm(
+    upload: Upload,
+    dates: dict[int, dt.date],
+    pages: dict[int, int] | None = None,
+    take_new: dict[int, list[int]] | None = None,
+) -> list[str]:
+    """Apply the dates and page numbers the admin supplied and the corrections to give up, check
+    those files again, and mark the upload queued (the caller queues the job once this has
+    committed). Also for an upload already imported: its files that failed, or waited for a
+    value, are checked again and imported. Returns the names of the files that still lack a
+    value the admin has to give: they are left out, and can be completed and imported later."""
+    pages, take_new = pages or {}, take_new or {}
+    retry = upload.status in (Upload.Status.DONE, Upload.Status.FAILED)
     with transaction.atomic():
+        lacking = []
         for item in upload.files.select_for_update():
-            if item.pk in dates or item.pk in pages:
+            again = retry and (item.status == UploadedFile.Status.FAILED or item.needs)
+            if item.pk in dates or item.pk in pages or again:
                 item.date = dates.get(item.pk, item.date)
                 item.page_number = pages.get(item.pk, item.page_number)
                 source = Source(item.name, bytes(item.data))
                 item.status, item.report, item.message = check(source, item.date, item.page_number)
-                item.save()
-        upload.status = Upload.Status.QUEUED
-        upload.save(update_fields=["status"])
+            if item.needs:
+                lacking.append(item.name)
+            offered = {c["article"] for c in item.report.get("corrections", [])}
+            item.take_new = sorted(offered & set(take_new.get(item.pk, [])))
+            item.save()
+        if upload.files.filter(status=UploadedFile.Status.VALID).exists():  # else it waits for values
+            upload.status = Upload.Status.QUEUED
+            upload.finished_at = None
+            upload.save(update_fields=["status", "finished_at"])
+    return lacking
 
 
 def run(upload_id: int) -> Upload:
@@ -154,24 +223,48 @@ def run(upload_id: int) -> Upload:
     its index work, so a job interrupted half-way (a worker killed) resumes where it stopped,
     without duplicates and without losing what it stored from the index. The upload is then
     `indexing` until the index writer has made every article searchable (settle)."""
-    upload = Upload.objects.get(pk=upload_id)
+    upload = Upload.objects.select_related("uploaded_by").get(pk=upload_id)
     if upload.status not in (Upload.Status.QUEUED, Upload.Status.RUNNING):
         return upload
     Upload.objects.filter(pk=upload_id).update(status=Upload.Status.RUNNING)
     lookups = Lookups()
-    for item in upload.files.filter(status=UploadedFile.Status.VALID):
+    for pk in upload.files.filter(status=UploadedFile.Status.VALID).values_list("pk", flat=True):
+        item = UploadedFile.objects.get(pk=pk)  # one file's bytes in memory at a time
         source = Source(item.name, bytes(item.data), filename=item.name)
-        outcome = ingest_source(source, date=item.date, page=item.page_number, lookups=lookups)
+        with site_language():
+            origin = Origin(
+                upload.uploaded_by, gettext("upload #%(id)s: %(name)s") % {"id": upload.pk, "name": item.name}
+            )
+        outcome = ingest_source(
+            source, date=item.date, page=item.page_number, lookups=lookups, take_new=item.take_new, origin=origin
+        )
         item.status = {
             Status.CREATED: UploadedFile.Status.CREATED,
             Status.UPDATED: UploadedFile.Status.UPDATED,
             Status.UNCHANGED: UploadedFile.Status.UNCHANGED,
         }.get(outcome.status, UploadedFile.Status.FAILED)
-        item.message = (outcome.message or outcome.line())[:500]
+        item.message = describe(outcome)[:500]
         item.page = outcome.page if outcome.page and outcome.page.pk else None
         item.save(update_fields=["status", "message", "page"])
     Upload.objects.filter(pk=upload_id).update(status=Upload.Status.INDEXING)
     return settle(Upload.objects.get(pk=upload_id))
+
+
+def describe(outcome) -> str:
+    """What importing a file did, for its upload page, in the site's language."""
+    with site_language():
+        if outcome.failed:
+            return localize(outcome.message)
+        if outcome.status == Status.UNCHANGED:
+            return gettext("The same as the stored page: nothing changed.")
+        text = (
+            gettext("Added, %(count)s articles.")
+            if outcome.status == Status.CREATED
+            else gettext("Updated, %(count)s articles.")
+        ) % {"count": outcome.articles}
+        if outcome.kept:
+            text += gettext(" Kept the corrections of %(count)s articles.") % {"count": len(outcome.kept)}
+        return text
 
 
 def index_backlog(upload: Upload) -> dict[str, object]:

@@ -91,8 +91,8 @@ def admin_edit(client, article, **changes):
     data = {k: v for k, v in form.initial.items() if v is not None and k not in ("topics", "unions")}
     data.update(
         page=article.page_id,
-        captions="[]",
-        pull_quotes="[]",
+        captions="\n".join(article.captions),  # one per line (newspaper.article_form.LinesField)
+        pull_quotes="\n".join(article.pull_quotes),
         topics=[t.pk for t in article.topics.all()],
         unions=[u.pk for u in article.unions.all()],
         **{"credits-TOTAL_FORMS": 0, "credits-INITIAL_FORMS": 0},

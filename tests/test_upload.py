@@ -79,10 +79,10 @@ class TestValidation:
         assert reports["000.txt"].report["date"] == "2022-06-22"
         assert reports["000.txt"].report["number"] == 12139
         assert len(reports["000.txt"].report["articles"]) == 5
-        assert any("no byline" in w for w in reports["000.txt"].report["warnings"])
+        assert any("没有找到署名" in w for w in reports["000.txt"].report["warnings"])
         assert reports["004-gb.txt"].report["encoding"] == "gb18030"
         assert reports["broken.txt"].status == "invalid"
-        assert "binary" in reports["broken.txt"].report["errors"][0]
+        assert "二进制" in reports["broken.txt"].report["errors"][0]
         assert Page.objects.count() == 0  # nothing imported before confirmation
         page = client.get(batch.get_absolute_url())
         assert "确认导入 2 个文件" in page.text and "gb18030" in page.text
@@ -92,7 +92,7 @@ class TestValidation:
         client.post(Upload.objects.latest("pk").get_absolute_url())
         changed = seed("002").decode().replace("培训班", "研修班").encode()
         batch = upload(client, txt("002-v2.txt", changed))
-        assert any("will update" in w for w in batch.files.get().report["warnings"])
+        assert any("将替换已保存的" in w for w in batch.files.get().report["warnings"])
 
     def test_it_asks_for_a_date_when_the_dump_has_none(self, client, archivist):
         dump = "工会新闻\n\n本报讯 记者程雪报道 今天召开了会议。\n".encode()
@@ -121,19 +121,19 @@ class TestValidation:
         batch = upload(client, SimpleUploadedFile("batch.zip", archive, content_type="application/zip"))
         statuses = {f.name: (f.status, f.message) for f in batch.files.all()}
         assert statuses["batch.zip:a/000.txt"][0] == "valid"
-        assert "unsafe path" in statuses["batch.zip:../evil.txt"][1]
-        assert "not a .txt dump" in statuses["batch.zip:photo.jpg"][1]
+        assert "路径不安全" in statuses["batch.zip:../evil.txt"][1]
+        assert "不是 .txt" in statuses["batch.zip:photo.jpg"][1]
 
     def test_it_refuses_too_many_files_storing_nothing(self, client, archivist, settings):
         settings.UPLOAD_MAX_FILES = 2
         response = client.post("/upload/", {"files": [txt(f"{i}.txt", seed("000")) for i in range(3)]})
-        assert response.status_code == 400 and "too many files" in response.text
+        assert response.status_code == 400 and "文件过多" in response.text
         assert Upload.objects.count() == 0 and UploadedFile.objects.count() == 0
 
     def test_it_refuses_a_file_over_the_size_limit(self, client, archivist, settings):
         settings.UPLOAD_MAX_FILE_MB = 0
         batch = upload(client, txt("big.txt", seed("000")))
-        assert "too large" in batch.files.get().message
+        assert "文件过大" in batch.files.get().message
 
     def test_it_refuses_a_request_over_the_total_limit(self, client, archivist, settings):
         settings.UPLOAD_MAX_REQUEST_MB = 0
@@ -144,7 +144,7 @@ class TestValidation:
     def test_it_refuses_a_zip_bomb(self, client, archivist):
         bomb = zip_of({"big.txt": b"0" * 5_000_000})
         batch = upload(client, SimpleUploadedFile("bomb.zip", bomb))
-        assert "compression ratio" in batch.files.get().message
+        assert "压缩比过高" in batch.files.get().message
 
 
 class TestImport:

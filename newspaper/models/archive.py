@@ -217,11 +217,14 @@ class Article(Indexed):
     topics = models.ManyToManyField(Topic, blank=True, related_name="articles", verbose_name="主题")
     topics_locked = models.BooleanField("锁定主题", default=False, help_text="勾选后，导入和 retag 不再改动本文主题")
     regions = models.JSONField("地区", default=list, blank=True)
+    # The fields a person corrected (newspaper.corrections.CORRECTABLE): a re-import or a
+    # reparse leaves them as they are unless the admin takes the new text for this article.
+    corrected = models.JSONField("人工校正的字段", default=list, blank=True, editable=False)
     # Every version of the text, with who changed it and when: OCR corrections can be reviewed
     # and undone in the admin ("历史").
     # Kept at module level too, so ingestion can write one version per stored article itself.
     global ARTICLE_HISTORY
-    ARTICLE_HISTORY = HistoricalRecords(m2m_fields=[topics], excluded_fields=["char_count", "updated_at"])
+    ARTICLE_HISTORY = HistoricalRecords(m2m_fields=[topics], excluded_fields=["char_count", "updated_at", "corrected"])
     history = ARTICLE_HISTORY
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -46,8 +46,8 @@ class Upload(models.Model):
 
     @staticmethod
     def progress_of(files) -> tuple[int, int]:
-        """(finished, importable) among files already loaded."""
-        todo = [f for f in files if f.importable]
+        """(finished, to change the archive) among files already loaded."""
+        todo = [f for f in files if f.changes]
         return sum(1 for f in todo if f.finished), len(todo)
 
 
@@ -74,6 +74,8 @@ class UploadedFile(models.Model):
     status = models.CharField("状态", max_length=10, choices=Status.choices)
     message = models.CharField("说明", max_length=500, blank=True)
     page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="版面")
+    # Corrected articles whose correction the admin chose to replace by this dump's text (ids).
+    take_new = models.JSONField("采用新文本的文章", default=list, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "上传文件"
@@ -85,6 +87,16 @@ class UploadedFile(models.Model):
     @property
     def importable(self) -> bool:
         return self.status != self.Status.INVALID
+
+    @property
+    def changes(self) -> bool:
+        """Whether importing it changes the archive (a dump already stored as it is does not)."""
+        return self.importable and not self.report.get("unchanged")
+
+    @property
+    def needs(self) -> bool:
+        """Whether it waits for a value the admin has to give (a date, a page number)."""
+        return bool(self.report.get("needs_date") or self.report.get("needs_page"))
 
     @property
     def finished(self) -> bool:

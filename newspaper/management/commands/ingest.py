@@ -42,6 +42,8 @@ class Command(BaseCommand):
                     bar.write(outcome.line(), file=self.stdout, end="")
                     for warning in outcome.warnings if options["verbosity"] >= 2 else []:
                         bar.write(f"  warning: {warning}", file=self.stdout, end="")
+                    for line in outcome.kept_lines():
+                        bar.write(line, file=self.stdout, end="")
             left = None if dry_run or options["no_wait"] else writer.wait()
         summary = ", ".join(
             f"{counts[s]} {s}" for s in (Status.CREATED, Status.UPDATED, Status.UNCHANGED, Status.FAILED)

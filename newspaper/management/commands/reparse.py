@@ -20,6 +20,7 @@ class Command(BaseCommand):
         if options["date"]:
             pages = pages.filter(issue__date=options["date"])
         counts: Counter[str] = Counter()
+        kept = 0
         with WriterForCommand(self.stderr) as writer:
             # one page's raw text in memory at a time
             for pk in tqdm(
@@ -32,8 +33,13 @@ class Command(BaseCommand):
                 counts[outcome.status] += 1
                 if outcome.failed:
                     self.stderr.write(outcome.line())
+                if outcome.kept:  # what an editor corrected stays: say so, article by article
+                    kept += len(outcome.kept)
+                    self.stdout.write(outcome.source + ":\n" + "\n".join(outcome.kept_lines()))
             if not options["dry_run"]:
                 writer.wait()
-        self.stdout.write(f"{sum(counts.values())} pages: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+        summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+        corrections = f"; kept the corrections of {kept} articles (see above)" if kept else ""
+        self.stdout.write(f"{sum(counts.values())} pages: {summary}{corrections}")
         if counts["failed"]:
             raise CommandError(f"{counts['failed']} pages failed")
