@@ -24,6 +24,7 @@ from newspaper.models import (
     Upload,
     UploadedFile,
 )
+from newspaper.templatetags.index_freshness import writer_message
 
 
 class ArticleCountMixin:
@@ -292,7 +293,7 @@ class IndexWorkAdmin(admin.ModelAdmin):
     """What the index writer has still to write, and why what failed failed. Read-only: the
     rows are written with the changes that need them and deleted by the writer."""
 
-    list_display = ("article_link", "page_id", "queued_at", "bulk", "attempts", "error", "retry_at")
+    list_display = ("article_link", "page_id", "queued_at", "bulk", "attempts", "error_shown", "retry_at")
     list_filter = ("bulk", ("error", admin.EmptyFieldListFilter))
     search_fields = ("=article_id", "error")
     date_hierarchy = "queued_at"
@@ -304,6 +305,10 @@ class IndexWorkAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    @admin.display(description="错误")
+    def error_shown(self, obj):
+        return writer_message(obj.error)
+
     @admin.display(description="文章", ordering="article_id")
     def article_link(self, obj):
         return format_html('<a href="{}">{}</a>', f"/articles/{obj.article_id}/", obj.article_id)
@@ -314,14 +319,38 @@ class IndexWriterStatusAdmin(admin.ModelAdmin):
     list_display = (
         "__str__",
         "running",
-        "state",
+        "state_shown",
         "heartbeat_at",
         "written",
         "last_batch_at",
-        "last_error",
-        "last_check",
+        "last_error_shown",
+        "last_check_shown",
     )
-    readonly_fields = [f.name for f in IndexWriterStatus._meta.fields]
+    fields = readonly_fields = (
+        "pid",
+        "host",
+        "started_at",
+        "heartbeat_at",
+        "state_shown",
+        "written",
+        "last_batch_at",
+        "last_error_shown",
+        "last_error_at",
+        "last_check_at",
+        "last_check_shown",
+    )
+
+    @admin.display(description="状态")
+    def state_shown(self, obj):
+        return writer_message(obj.state)
+
+    @admin.display(description="最近错误")
+    def last_error_shown(self, obj):
+        return writer_message(obj.last_error)
+
+    @admin.display(description="核对结果")
+    def last_check_shown(self, obj):
+        return writer_message(obj.last_check)
 
     def has_add_permission(self, request):
         return False

@@ -3,6 +3,9 @@ import's reasons (newspaper.parser.reasons) looked up in the catalogue (locale/z
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
@@ -22,3 +25,19 @@ def localize(message: str) -> str:
 def site_language():
     """The site's language, for code that runs outside a request (the upload job, the worker)."""
     return translation.override(settings.LANGUAGE_CODE)
+
+
+def localize_stored(text: str, templates) -> str:
+    """Text stored in English from one of `templates` ("writing {count} articles"), in the active
+    language with the same values; any other text as it is."""
+    for template in templates:
+        found = _pattern(template).fullmatch(text or "")
+        if found:
+            return gettext(template).format(**found.groupdict())
+    return text
+
+
+@lru_cache(maxsize=256)
+def _pattern(template: str) -> re.Pattern:
+    parts = re.split(r"\{(\w+)\}", template)  # literal, name, literal, name, …
+    return re.compile("".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts)))

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
 from newspaper import outbox
-from newspaper.i18n import site_language
+from newspaper.i18n import localize, site_language
 from newspaper.models import Issue, Page, Topic, Union
 from newspaper.parser import ParsedPage, ParseError, parse_text
 from newspaper.parser.decoding import decode
@@ -192,7 +192,8 @@ def _store_page(
         page.sha256 = sha256
         page.encoding = parsed.encoding
         page.raw_text = raw_text
-        page.warnings = parsed.warnings
+        with site_language():  # shown in the admin; the command line prints the outcome's
+            page.warnings = [localize(w) for w in parsed.warnings]
         page.save()
         result = store_articles(page, parsed, lookups, new=new, take_new=take_new, origin=origin)
         outcome.page, outcome.kept = page, result.kept

@@ -217,6 +217,43 @@ def test_the_article_history_names_the_changed_fields_in_chinese(admin_client, a
     assert "chars]" not in text and "None" not in text
 
 
+def test_what_the_index_writer_records_shows_in_chinese(admin_client, archive):
+    """The writer records its state, checks and errors in English (the command line's); the
+    admin's pages and the upload pages translate them, values kept."""
+    from newspaper.i18n import localize_stored
+    from newspaper.models import IndexWork, IndexWriterStatus, Page
+
+    assert localize_stored("writing 2000 articles", IndexWriterStatus.MESSAGES) == "正在写入 2000 篇文章"
+    differs = "index differs: 1 missing, 0 stale, 2 extra; ids: 3, 4, 5"
+    assert localize_stored(differs, IndexWriterStatus.MESSAGES) == (
+        "索引与数据库不一致：缺少 1 篇，过期 0 篇，多余 2 篇；编号：3, 4, 5"
+    )
+    assert localize_stored("OSError: disk full", IndexWriterStatus.MESSAGES) == "OSError: disk full"
+    IndexWriterStatus.objects.update_or_create(
+        pk=1,
+        defaults={
+            "state": "writing 5 articles",
+            "last_check": "index matches database: 10 articles (2 still queued for the index writer)",
+            "last_error": "the index lock (/x/index.writer.lock) was held by another process over 60 s",
+        },
+    )
+    page = Page.objects.first()
+    IndexWork.objects.create(article_id=page.articles.first().pk, page_id=page.pk, error="waiting for the index lock")
+    found = {}
+    for url in (
+        "/admin/",
+        "/admin/newspaper/indexwriterstatus/",
+        "/admin/newspaper/indexwriterstatus/1/change/",
+        "/admin/newspaper/indexwork/",
+    ):
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        if english := english_in(response.text, ("admin", "/x/index.writer.lock")):
+            found[url] = english
+    assert not found
+    assert "另有 2 篇在等待写入" in admin_client.get("/admin/newspaper/indexwriterstatus/").text
+
+
 def test_the_admin_scripts_speak_chinese(admin_client):
     """The two-box picker of an article's topics: Django 5.2's strings its Chinese lacks."""
     script = admin_client.get("/admin/jsi18n/").content.decode()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 
 class IndexWork(models.Model):
@@ -57,6 +58,26 @@ class IndexWriterStatus(models.Model):
     last_check = models.CharField("核对结果", max_length=500, blank=True)
 
     ALIVE_SECONDS = 15  # a heartbeat older than this: no writer is running
+
+    # What the writer records in `state`, `last_check` and `last_error` (and IndexWork.error), in
+    # English as the command line prints it; the admin and the upload pages show it translated
+    # (newspaper.i18n.localize_stored). search.writer and search.consistency write these texts.
+    MESSAGES = (
+        gettext_noop("starting"),
+        gettext_noop("idle"),
+        gettext_noop("stopped"),
+        gettext_noop("comparing the index with the database"),
+        gettext_noop("waiting for the index lock"),
+        gettext_noop("writing {count} articles"),
+        gettext_noop("index matches database: {count} articles"),
+        gettext_noop("index matches database: {count} articles ({waiting} still queued for the index writer)"),
+        gettext_noop("index differs: {missing} missing, {stale} stale, {extra} extra; ids: {ids}"),
+        gettext_noop(
+            "index differs: {missing} missing, {stale} stale, {extra} extra"
+            " ({waiting} still queued for the index writer); ids: {ids}"
+        ),
+        gettext_noop("the index lock ({path}) was held by another process over {seconds} s"),
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "索引写入进程"
