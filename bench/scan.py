@@ -28,14 +28,22 @@ def bruteforce(params: dict, corpus: list[tuple]) -> int:
 
 def scan_corpus() -> list[tuple]:
     """Every article's searchable text, date and unions, as plain values (no model objects)."""
-    from newspaper.models import Article
-    from search.analyzer import normalise
+    from newspaper.models import Article, Credit
+    from search.analyzer import FIELD_BREAK, indexed
 
     unions: dict[int, set[str]] = defaultdict(set)
     for article_id, name in Article.unions.through.objects.values_list("article_id", "union__name"):
         unions[article_id].add(name)
+    people: dict[int, set[str]] = defaultdict(set)  # what search_indexes.searchable_text adds
+    for article_id, name in Credit.objects.values_list("article_id", "person__name"):
+        people[article_id].add(name)
     fields = ("column", "kicker", "title", "subtitle", "byline", "body")
     rows = Article.objects.values_list("pk", *fields, "captions", "page__issue__date").iterator(chunk_size=5000)
     return [
-        (normalise("\n".join(p for p in (*row[1:7], *row[7]) if p)), row[8].isoformat(), unions[row[0]]) for row in rows
+        (
+            indexed(FIELD_BREAK.join(p for p in (*row[1:7], *row[7], *sorted(people[row[0]])) if p)),
+            row[8].isoformat(),
+            unions[row[0]],
+        )
+        for row in rows
     ]

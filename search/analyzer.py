@@ -26,15 +26,32 @@ jieba.setLogLevel(logging.WARNING)
 RUN_RE = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
+# Whitespace between two Chinese characters, with at most one line break in it: a headline broken
+# over two lines (在高质量发展中 走好新时代赶考路), a paragraph cut by a column break. Chinese
+# puts no spaces between words, so it never separates what a reader would type as one string.
+# A blank line (two breaks) does: it is what separates an article's fields (FIELD_BREAK).
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_GAP_RE = re.compile(rf"(?<=[{_CJK}])[^\S\n]*\n?[^\S\n]*(?=[{_CJK}])")
+FIELD_BREAK = "\n\n"
+
+
 def normalise(text: str) -> str:
     """Full-width forms to ASCII, upper to lower: what both the index and the queries see."""
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def gram_terms(text: str) -> list[tuple[str, int]]:
-    """(gram, start offset) for every searchable character of `text`."""
+def indexed(text: str) -> str:
+    """Text as the index holds it: normalised, and whitespace between Chinese characters gone,
+    so that no space or line break inside a headline or a paragraph stops a match. (Queries
+    are not joined: a space a reader types separates two terms.)"""
+    return CJK_GAP_RE.sub("", normalise(text))
+
+
+def gram_terms(text: str, *, joined: bool = False) -> list[tuple[str, int]]:
+    """(gram, start offset) for every searchable character of `text` (`joined`: of the text as
+    the index holds it, offsets then counting the joined text)."""
     out = []
-    for run in RUN_RE.finditer(normalise(text)):
+    for run in RUN_RE.finditer(indexed(text) if joined else normalise(text)):
         s, start = run.group(0), run.start()
         for i in range(len(s)):
             out.append((s[i : i + 2], start + i))
@@ -46,7 +63,7 @@ def gram_positions(text: str) -> dict[str, list[int]]:
     one pass (the tokenizer protocol below costs several times more per gram at import)."""
     out: dict[str, list[int]] = {}
     pos = 0
-    for run in RUN_RE.findall(normalise(text)):
+    for run in RUN_RE.findall(indexed(text)):
         for i in range(len(run)):
             gram = run[i : i + 2]
             found = out.get(gram)
@@ -60,7 +77,7 @@ def gram_positions(text: str) -> dict[str, list[int]]:
 
 def words(text: str) -> list[str]:
     """jieba's words of `text` (search mode: also the short words inside long ones)."""
-    return [w for w in jieba.cut_for_search(normalise(text)) if RUN_RE.fullmatch(w)]
+    return [w for w in jieba.cut_for_search(indexed(text)) if RUN_RE.fullmatch(w)]
 
 
 def substring_sample(texts, n: int, rng, min_run: int = 8) -> list[str]:
@@ -107,7 +124,7 @@ class _TermTokenizer(Tokenizer):
 
 class CharGramTokenizer(_TermTokenizer):
     def terms(self, value, mode):
-        terms = gram_terms(value)
+        terms = gram_terms(value, joined=mode == "index")
         if mode == "query":  # a quoted phrase: its bigrams only, so they can follow each other
             terms = [(g, o) for g, o in terms if len(g) == 2] or terms
         return [(gram, offset, offset + len(gram)) for gram, offset in terms]

@@ -31,10 +31,12 @@ from whoosh.fields import TEXT
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Positions
 
-from search.analyzer import gram_query, normalise
+from search.analyzer import gram_query, indexed
 
 SHIFT = 21
-MAGIC = b"ZJGRAMS3"  # 3: the big arrays first (written in place by merges)
+# 3: the big arrays first (written in place by merges); 4: grams of the text as analyzer.indexed
+# gives it (Chinese joined across whitespace), so an index of 3 is rebuilt by ensure_index.
+MAGIC = b"ZJGRAMS4"
 HEADER = np.dtype([("magic", "S8"), ("terms", "<u8"), ("pairs", "<u8"), ("postings", "<u8"), ("docs", "<u8")])
 EXT = ".grams_"
 
@@ -117,7 +119,7 @@ def encode(texts: Sequence[str | None]) -> tuple[np.ndarray, np.ndarray, np.ndar
     """(grams, documents, positions, lengths) of a batch of texts, document i being texts[i], in
     document and position order: the same grams and positions as analyzer.gram_positions, at
     every searchable character the bigram starting there (the last of a run: itself)."""
-    normalised = [normalise(t) if t else "" for t in texts]
+    normalised = [indexed(t) if t else "" for t in texts]
     if not normalised:
         empty = np.empty(0, np.int64)
         return empty.astype(np.uint64), empty, empty.astype(np.uint32), empty.astype(np.uint32)

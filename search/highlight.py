@@ -8,14 +8,19 @@ from __future__ import annotations
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from search.analyzer import normalise
+from search.analyzer import CJK_GAP_RE, normalise
 
 _CHARS: dict[str, str] = {}  # each character normalised once per process (a few thousand)
 
 
 def _normalised_with_map(text: str) -> tuple[str, list[int]]:
+    """The text as the index holds it (search.analyzer.indexed) and, for each of its characters,
+    where it stands in `text`: a term found across a headline's line break is marked whole."""
+    gaps = {i for m in CJK_GAP_RE.finditer(text) for i in range(m.start(), m.end())}
     out, where = [], []
     for i, ch in enumerate(text):
+        if i in gaps:
+            continue
         n = _CHARS.get(ch)
         if n is None:
             n = _CHARS[ch] = normalise(ch)

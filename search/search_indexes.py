@@ -4,6 +4,7 @@ import hashlib
 from haystack import indexes
 
 from newspaper.models import Article
+from search.analyzer import FIELD_BREAK
 from search.fields import ColumnField, GramsField, WordsField
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -12,13 +13,15 @@ NOT_CONTENT = {"article_pk", "stamp", "content"}
 
 
 def searchable_text(article: Article) -> str:
-    """Everything a reader can find an article by: headline, byline (a name search finds what
-    the person wrote), body, captions."""
+    """Everything a reader can find an article by: headline, byline, body, captions, and every
+    name its credits give (a photographer's, a signed author's), so that a plain search for a
+    person finds every article naming them, whether in the text or in a credit. Each field on
+    its own (FIELD_BREAK): no string runs from one into the next."""
     parts = [
         article.column, article.kicker, article.title, article.subtitle, article.byline, article.body,
-        *article.captions,
+        *article.captions, *ArticleIndex.people(article),
     ]  # fmt: skip
-    return "\n".join(p for p in parts if p)
+    return FIELD_BREAK.join(p for p in parts if p)
 
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
@@ -66,7 +69,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return searchable_text(obj)
 
     def prepare_headline_grams(self, obj):
-        return obj.full_headline
+        return FIELD_BREAK.join(p for p in (obj.column, obj.kicker, obj.title, obj.subtitle) if p)
 
     def prepare_month(self, obj):
         return obj.page.issue.date.strftime("%Y-%m")
