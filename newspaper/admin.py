@@ -65,7 +65,7 @@ class MergeMixin:
 
 class PageInline(admin.TabularInline):
     model = Page
-    fields = ("number", "editor", "designer", "source_name", "encoding", "imported_at")
+    fields = ("number", "name", "editor", "designer", "source_name", "encoding", "imported_at")
     readonly_fields = ("source_name", "encoding", "imported_at")
     show_change_link = True
     extra = 0
@@ -103,8 +103,18 @@ class ArticleInline(admin.StackedInline):
 
 @admin.register(Page)
 class PageAdmin(ArticleCountMixin, admin.ModelAdmin):
-    list_display = ("__str__", "issue", "number", "editor", "source_name", "encoding", "article_count", "has_warnings")
-    list_filter = ("number", "encoding")
+    list_display = (
+        "__str__",
+        "issue",
+        "number",
+        "name",
+        "editor",
+        "source_name",
+        "encoding",
+        "article_count",
+        "has_warnings",
+    )
+    list_filter = ("number", "name", "encoding")
     search_fields = ("source_name", "sha256", "editor", "designer")
     date_hierarchy = "issue__date"
     list_select_related = ("issue",)
@@ -116,7 +126,7 @@ class PageAdmin(ArticleCountMixin, admin.ModelAdmin):
         return queryset.defer("raw_text") if request.resolver_match.url_name.endswith("changelist") else queryset
 
     fieldsets = (
-        (None, {"fields": ("issue", "number", "editor", "designer")}),
+        (None, {"fields": ("issue", "number", "name", "editor", "designer")}),
         ("来源", {"fields": ("source_name", "sha256", "encoding", "imported_at", "updated_at", "warnings")}),
         ("原始文本", {"classes": ("collapse",), "fields": ("raw_text",)}),
     )

@@ -188,6 +188,7 @@ def _store_page(
         page = page or Page(issue=issue, number=parsed.page_number)
         page.editor = parsed.editor or ""
         page.designer = parsed.designer or ""
+        page.name = (parsed.page_name or page.name)[:20]  # a dump without the page's line keeps the name known
         page.source_name = source_name[:255]
         page.sha256 = sha256
         page.encoding = parsed.encoding

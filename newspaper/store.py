@@ -206,7 +206,7 @@ def store_unions(
     stored: dict[str, Union] = {}
     for mention in find_unions(text) if mentions is None else mentions:
         union = stored.get(mention.union.canonical) or _union_row(mention.union, known, absent)
-        if mention.written != union.name and mention.written not in union.aliases:
+        if not mention.inferred and mention.written != union.name and mention.written not in union.aliases:
             union.aliases = [*union.aliases, mention.written]
             union.save(update_fields=["aliases"])
         stored[union.name] = union

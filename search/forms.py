@@ -14,7 +14,7 @@ from haystack.query import SearchQuerySet
 from newspaper.models import Article
 from search.query import ParsedQuery, parse
 
-FACETS = ("union", "topic", "person", "region", "kind")
+FACETS = ("union", "topic", "person", "region", "page_name", "kind")
 FACET_BUCKETS = 100  # values per facet, most frequent first (the page shows 12, the API all 100)
 MAX_VALUES = 20
 
@@ -47,6 +47,7 @@ class ArchiveSearchForm(forms.Form):
     topic = ValuesField(label="主题", required=False)
     person = ValuesField(label="人员", required=False)
     region = ValuesField(label="地区", required=False)
+    page_name = ValuesField(label="版面", required=False)
     kind = forms.MultipleChoiceField(
         label="体裁", required=False, choices=Article.Kind.choices, widget=forms.CheckboxSelectMultiple
     )

@@ -38,6 +38,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     date = indexes.DateField(model_attr="page__issue__date", stored=False)
     month = indexes.CharField(stored=False)
     kind = indexes.CharField(model_attr="kind", stored=False)
+    page_name = indexes.CharField(stored=False)  # 版面: 要闻, 工会…
     person = indexes.MultiValueField(stored=False)
     union = indexes.MultiValueField(stored=False)
     topic = indexes.MultiValueField(stored=False)
@@ -70,6 +71,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_headline_grams(self, obj):
         return FIELD_BREAK.join(p for p in (obj.column, obj.kicker, obj.title, obj.subtitle) if p)
+
+    def prepare_page_name(self, obj):
+        return obj.page.name or None
 
     def prepare_month(self, obj):
         return obj.page.issue.date.strftime("%Y-%m")

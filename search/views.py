@@ -36,7 +36,14 @@ def _articles(page) -> list[Article]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-FACET_LABELS = {"union": "工会", "topic": "主题", "person": "人员", "region": "地区", "kind": "体裁"}
+FACET_LABELS = {
+    "union": "工会",
+    "topic": "主题",
+    "person": "人员",
+    "region": "地区",
+    "page_name": "版面",
+    "kind": "体裁",
+}
 
 
 def _facet_links(request, name, buckets):
@@ -148,7 +155,7 @@ def api_search(request):
     if int(raw_page) > max(1, paginator.num_pages):
         return JsonResponse({"error": "invalid parameters", "fields": {"page": ["超出范围"]}}, status=400)
     page = paginator.page(int(raw_page))
-    facets = {name: [list(vc) for vc in found.facets[name]] for name in ("union", "topic", "person", "region", "kind")}
+    facets = {name: [list(vc) for vc in found.facets[name]] for name in FACETS}
     facets["year"] = [[year, n] for year, n in found.years]
     return JsonResponse(
         {

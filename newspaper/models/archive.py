@@ -68,9 +68,10 @@ class Issue(Indexed):
 
 
 class Page(Indexed):
-    indexed_fields = ("issue_id",)
+    indexed_fields = ("issue_id", "name")
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="pages", verbose_name="期")
     number = models.PositiveSmallIntegerField("版次", default=1)
+    name = models.CharField("版名", max_length=20, blank=True, help_text="如 要闻、工会、职业·教育")
     editor = models.CharField("责任编辑", max_length=40, blank=True)
     designer = models.CharField("版面设计", max_length=40, blank=True)
     # Where the page came from, kept whole so a bad import can be re-parsed or purged.
@@ -88,7 +89,7 @@ class Page(Indexed):
         constraints = [models.UniqueConstraint(fields=["issue", "number"], name="one_page_per_number")]
 
     def __str__(self) -> str:
-        return f"{self.issue.date:%Y-%m-%d} 第{self.number}版"
+        return f"{self.issue.date:%Y-%m-%d} 第{self.number}版" + (f" {self.name}" if self.name else "")
 
     def get_absolute_url(self) -> str:
         return f"{self.issue.get_absolute_url()}#page-{self.number}"

@@ -58,8 +58,9 @@ def parse_text(text: str, *, date: dt.date | None = None, page: int | None = Non
             )
         )
     page_number = meta.pop("page_number", None) or page
-    if page_number is None and meta.get("number"):
-        page_number = 1  # only the front page carries the masthead with 总第N号
+    if page_number is None and meta.pop("front_page", False):
+        page_number = 1  # only the front page carries the masthead (CN, 邮发代号, 总第N号)
+    meta.pop("front_page", None)
 
     credits: dict[str, str] = {}
     units: list[Unit] = []

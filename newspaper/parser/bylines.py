@@ -6,7 +6,11 @@ import re
 from dataclasses import dataclass, field
 
 NAME = r"[\u4e00-\u9fff][\u4e00-\u9fff·]{1,5}"
-ROLE_RE = re.compile(r"(?:本报|特约)?(记者|通讯员|实习生|特约记者)")
+# A role with the titles that may stand before it (见习记者, 特约记者, 首席记者, 浙江日报记者…): the
+# title is part of the role, never a name.
+TITLE = r"(?:本报|特约|见习|实习|首席|摄影|[\u4e00-\u9fff]{2,4}日报)"
+ROLE = rf"{TITLE}?(?:记者|通讯员|实习生)"
+ROLE_RE = re.compile(rf"{TITLE}?(记者|通讯员|实习生)")
 SEP_RE = re.compile(r"[\s、,，/]+")
 
 # 本报讯 记者X 通讯员Y报道 | 本报讯 X报道 | 本报讯(记者 X) | 新华社杭州5月18日电(记者X)
@@ -20,10 +24,15 @@ BYLINE_RES = (
         rf"(?:[\s、,，]+(?:(?:记者|通讯员)\s*)?{NAME})*)\s*报道)\s*(?P<rest>.*)$"
     ),
 )
-# A credit closes a caption: 记者胡翀 摄 | 记者邹伟锋摄 | 毛朝阳 姚磊 姜璐摄 | 本报记者 X/摄
+# A credit closes a caption: 记者胡翀 摄 | 记者邹伟锋摄 | 毛朝阳 姚磊 姜璐摄 | 本报记者 X/摄 |
+# 通讯员杨菁 记者周金友 摄影报道 (a photo story's credit, on its own line or closing the caption)
 CREDIT_RE = re.compile(
-    rf"(?:^|(?<=[。！？!?”」)）\s]))(?P<credit>(?:(?:本报|浙江日报)?(?:记者|通讯员)\s*)?"
-    rf"{NAME}(?:[\s、]+(?:(?:记者|通讯员)\s*)?{NAME})*\s*/?\s*摄(?:影)?)\s*$"
+    rf"(?:^|(?<=[。！？!?”」)）\s]))(?P<credit>(?:{ROLE}\s*)?"
+    rf"{NAME}(?:[\s、,，]+(?:{ROLE}\s*)?{NAME})*\s*/?\s*摄(?:影报道|影)?)\s*$"
+)
+# A feature's byline marked ■ at the start of a line: ■通讯员周建巨、柳庭和 | ■缪孔文 走进…
+SQUARE_BYLINE_RE = re.compile(
+    rf"^[■□▲◆]\s*(?P<byline>(?P<who>(?:{ROLE}\s*)?{NAME}(?:[、,，\s]+(?:{ROLE}\s*)?{NAME})*?))(?:\s+(?P<rest>.*)|$)"
 )
 
 
@@ -55,6 +64,11 @@ def people_in(who: str) -> People:
 
 def match_byline(line: str):
     """(byline, People, rest of the paragraph) when the paragraph opens with a byline."""
+    m = SQUARE_BYLINE_RE.match(line)
+    if m:
+        return m.group("byline").strip(), people_in(m.group("who")), (m.group("rest") or "").strip()
+    if line.rstrip().endswith("摄影报道") and split_credit(line):  # a photo story's credit, not a byline
+        return None
     for pattern in BYLINE_RES:
         m = pattern.match(line)
         if m:
@@ -71,7 +85,40 @@ def split_credit(line: str) -> tuple[str, list[str]] | None:
     if not m:
         return None
     credit = m.group("credit")
-    names = [n for n in _names(ROLE_RE.sub(" ", credit.replace("摄影", "").replace("摄", "")))]
+    names = [n for n in _names(ROLE_RE.sub(" ", re.sub(r"摄(影报道|影)?$", "", credit)))]
     if not names:
         return None
     return line[: m.start("credit")].strip(), names
+
+
+# A signed piece (评论, 随笔) ends with its author's name after the last sentence, or on a line
+# of its own: …温暖之家。汪诚
+SIGNATURE_RE = re.compile(
+    r"^(?P<text>.*[。！？!?”」』…])\s*(?P<name>[\u4e00-\u9fff]{2,3})$|^(?P<alone>[\u4e00-\u9fff]{2,3})$"
+)
+
+
+# Common Chinese surnames (single-character ones, covering the great majority of people): a
+# signature is a person's name, where a column break leaves any two or three characters.
+SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+    "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季"
+    "裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦"
+    "戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻"
+    "苑迟邝封钭楼郁竺诸葛"
+)
+
+
+def split_signature(line: str, after_sentence: bool) -> tuple[str, str] | None:
+    """(the text without it, the name) when the line ends with an author's signature; a name
+    alone counts only right after a finished sentence (`after_sentence`)."""
+    m = SIGNATURE_RE.match(line.strip())
+    if not m:
+        return None
+    name = m.group("alone") or m.group("name")
+    if name[0] not in SURNAMES or name[-1] in "市县区省镇乡村街路":
+        return None
+    if m.group("alone"):
+        return ("", name) if after_sentence else None
+    return m.group("text"), name

@@ -60,10 +60,33 @@ def looks_like_column(line: str) -> bool:
     return (flat.startswith("“") and flat.endswith("”")) or "·" in flat or len(flat) <= 6
 
 
+# What a factual line does: who did what (丽水市总举办…, 省总工会开展…); a slogan above one is the
+# main title and the fact its subtitle (秀山丽水 万人同行 / 丽水市总举办第三届职工健步走活动).
+ACTION_RE = re.compile(
+    r"(举办|举行|召开|开展|启动|推出|发布|组织|表彰|签订|签约|成立|慰问|走访|看望|部署|推进|出台|印发|实施|"
+    r"建成|开通|获评|荣获|走进|开设|打造|探索|助力|帮扶|选树|评选|挂牌|揭牌|开班|开幕|闭幕|落地|上线)"
+)
+SLOGAN_PART = 4  # characters in each half of a slogan title (四字格)
+
+
+def is_slogan(line: str) -> bool:
+    """A short line of one or two 4-character phrases (秀山丽水 万人同行; 匠心筑梦): a main title."""
+    parts = segments(line)
+    return 1 <= len(parts) <= 2 and all(len(p) <= SLOGAN_PART and not re.search(r"[，,、：:“”]", p) for p in parts)
+
+
+def is_factual(line: str) -> bool:
+    """A sentence naming who did what, longer than a slogan, not printed over several lines."""
+    flat = line.replace(" ", "")
+    return len(flat) >= 10 and not is_broken(line) and bool(ACTION_RE.search(flat))
+
+
 def assign_roles(lines: list[str], column: str | None = None) -> Headline:
     """Roles for the headline lines of one article, top to bottom."""
     if not lines:
         return Headline(title="", column=column)
+    if len(lines) == 2 and is_slogan(lines[0]) and is_factual(lines[1]):
+        return Headline(title=lines[0], subtitle=lines[1], column=column)
     broken = [i for i, line in enumerate(lines) if is_broken(line)]
     t = broken[0] if broken else len(lines) - 1
     above, below = lines[:t], lines[t + 1 :]

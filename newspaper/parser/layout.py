@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .bylines import People, match_byline, split_credit
+from .bylines import People, match_byline, split_credit, split_signature
 from .headlines import assign_roles, looks_like_column
 from .model import ParsedArticle
 from .reasons import reason
@@ -29,6 +29,7 @@ TERMINATED_RE = re.compile(r"[。！？!?…]+[”’」』)）》\"']*$")
 PUNCT_RE = re.compile(r"[，,、；;：:。！？!?]")
 PULL_QUOTE_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}[:：](?=.{8,})")
 SUBHEAD_MAX = 24
+DATELINE_RE = re.compile(r"^\d{1,2}月\d{1,2}日(?:[上下]午|晚)?[,，]")
 
 
 @dataclass
@@ -77,6 +78,11 @@ def _walk_back(units: list[Unit], anchor: int, floor: int) -> list[tuple[str, in
             break
         found.insert(0, (kind, j))
         j -= 1
+    # A headline is set in one block: a headline-like line under a photo, below a headline, is
+    # the photo's caption (如今现代化的铸造生产线: no credit, no full stop).
+    for k in range(1, len(found)):
+        if found[k][0] == "H" and found[k - 1][0] == "H" and units[found[k][1]].gap >= PHOTO_GAP:
+            found[k] = ("C", found[k][1])
     return found
 
 
@@ -150,8 +156,8 @@ class _Builder:
             for pos, idx in enumerate(indices[:-1])
             if headline_like(self.units[idx].text)
             and not split_credit(self.units[idx].text)
-            and self.units[indices[pos + 1]].gap >= PHOTO_GAP
             and indices[pos + 1] == idx + 1
+            and (self.units[indices[pos + 1]].gap >= PHOTO_GAP or self.starts_dated_item(indices, pos))
         ]
         if not cuts:
             return indices
@@ -168,6 +174,15 @@ class _Builder:
                 self.body(content, article, lead_is_text=True)
             self.articles.append(article)
         return indices[: cuts[0]]
+
+    def starts_dated_item(self, indices: list[int], pos: int) -> bool:
+        """A headline line after a finished paragraph, over a paragraph that opens with its day
+        (7月12日,…): a news item without a byline, not a subhead (those come in pairs, or over
+        the story's own narrative)."""
+        if pos == 0 or not self.units[indices[pos - 1]].terminated:
+            return False
+        below = self.units[indices[pos + 1]].text
+        return bool(DATELINE_RE.match(below)) and not headline_like(below)
 
     # -- the page -----------------------------------------------------------------------------
     def build(self) -> list[ParsedArticle]:
@@ -190,13 +205,15 @@ class _Builder:
         for n, a in enumerate(anchors):
             self.anchored(a, blocks[n])
             end = starts[n + 1] if n + 1 < len(anchors) else len(self.units)
-            region = list(range(a + 1, end))
+            byline, people, rest = match_byline(self.units[a].text)
+            # the article's body starts on its byline's line, or in the region's first lines
+            region, signed, after = self.signed_piece(list(range(a + 1, end)), own_body=not rest)
             article = self.articles[-1]
             keep = self.loose_items_after(region)
-            byline, people, rest = match_byline(self.units[a].text)
             self.fill_byline(article, byline, people)
             self.body(keep, article, first=rest)
             self.articles.extend(self.pending)
+            self.after_signed(signed, after)
         for article in self.articles:
             article.kind = kind_of(article)
         return self.articles
@@ -209,7 +226,51 @@ class _Builder:
         del self.articles[before:]
         return keep
 
+    def signed_piece(self, region: list[int], *, own_body: bool = False):
+        """A signed piece (a commentary: no byline, its author's name after its last sentence)
+        inside a region: it starts at the headline line nearest above the signature that follows
+        a finished paragraph. Returns (the region before it, the piece or None, what follows it).
+        With `own_body`, the region's first lines are another article's body: never the piece."""
+        for s_pos, idx in enumerate(region):
+            after_sentence = s_pos > 0 and self.units[region[s_pos - 1]].terminated
+            signature = split_signature(self.units[idx].text, after_sentence)
+            # A column break also leaves a sentence's first characters at a line's end: a name
+            # ends a piece only where the text does not go on (the region ends, or a headline,
+            # a photo follows).
+            following = self.units[region[s_pos + 1]] if s_pos + 1 < len(region) else None
+            if not signature or (
+                following is not None and not headline_like(following.text) and following.gap < PHOTO_GAP
+            ):
+                continue
+            for h_pos in range(s_pos - 1, 0 if own_body else -1, -1):
+                text = self.units[region[h_pos]].text
+                if (
+                    headline_like(text)
+                    and not split_credit(text)
+                    and (h_pos == 0 or self.units[region[h_pos - 1]].terminated)
+                ):
+                    break
+            else:
+                continue  # no headline of its own: the name ends a paragraph of the article
+            piece = self.headline_article([region[h_pos]])
+            self.body(region[h_pos + 1 : s_pos], piece)
+            last, name = signature
+            piece.body = "\n".join(join_paragraphs([*piece.body.split("\n"), last]))
+            piece.byline, piece.other_authors = name, [name]
+            return region[:h_pos], piece, region[s_pos + 1 :]
+        return region, None, []
+
+    def after_signed(self, piece: ParsedArticle | None, after: list[int]) -> None:
+        if piece is not None:
+            self.articles.append(piece)
+        if after:
+            self.orphan(after)
+
     def orphan(self, lead: list[int]) -> None:
+        lead, signed, after = self.signed_piece(lead)
+        if not lead:
+            self.after_signed(signed, after)
+            return
         head = []
         for idx in lead:
             if headline_like(self.units[idx].text) and len(head) < 3:
@@ -230,6 +291,7 @@ class _Builder:
         self.articles.extend(self.pending)
         if not article.title and not article.body and not article.captions:
             self.articles.remove(article)
+        self.after_signed(signed, after)
 
     def anchored(self, anchor: int, items: list[tuple[str, int]]) -> None:
         runs = _runs(items)

@@ -21,7 +21,11 @@ LUNAR_RE = re.compile(
 WEEKDAY_RE = re.compile(r"星期[一二三四五六日天]|周[一二三四五六日天]")
 NUMBER_RE = re.compile(r"总\s*第\s*(\d{3,6})\s*[号期]")
 POSTAL_RE = re.compile(rf"邮发代号\s*[:：]?\s*(\d{{1,3}})\s*{DASH}+\s*(\d{{1,4}})")
-PAGE_RE = re.compile(r"第\s*(\d{1,2})\s*版|^\s*(\d{1,2})\s*版(?:\s|$)")
+# The page's own line: 第2版 工会 | 00002版:工会 | 第3版 职业·教育 (the page number, the page name 版名).
+PAGE_RE = re.compile(
+    r"(?:第\s*(\d{1,3})\s*版|(?:^|(?<=\s))0*(\d{1,3})\s*版)"
+    r"(?:\s*[:：]?\s*(?P<name>[\u4e00-\u9fff][\u4e00-\u9fff·・]{0,9}))?(?=\s|$)"
+)
 CREDIT_RE = re.compile(r"(责任编辑|版面设计|美术编辑|校对)\s*[:：]\s*([\u4e00-\u9fff·]{2,4})")
 # Lines of the masthead block; everything from the top of the page down to the last of them is
 # masthead (QR-code slogans and the motto sit between them).
@@ -77,14 +81,18 @@ def masthead_end(lines: list[str], window: int = 24) -> int:
         if seen > window or match_byline(line.strip()):
             break
         flat = nfkc(line).strip()
-        if (
-            MASTHEAD_KEYS.search(flat)
-            or DATE_RE.fullmatch(flat)
-            or LUNAR_RE.fullmatch(flat)
-            or (WEEKDAY_RE.fullmatch(flat))
-        ):
+        if MASTHEAD_KEYS.search(flat) or is_furniture(flat):
             end = i + 1
     return end
+
+
+def is_furniture(flat: str) -> bool:
+    """A line made only of the page's dateline and its own name: 2023年3月15日 星期三, 第2版 工会,
+    壬寅年四月十九, 00002版:工会 (the top of an inner page), in any combination."""
+    rest = flat
+    for pattern in (PAGE_RE, DATE_RE, LUNAR_RE, WEEKDAY_RE):
+        rest = pattern.sub(" ", rest)
+    return rest != flat and not rest.strip(" |/·,，:：")
 
 
 def read_masthead(text: str) -> dict:
@@ -107,11 +115,15 @@ def read_masthead(text: str) -> dict:
     meta["cn"] = f"CN{m.group(1)}-{m.group(2)}" + (f"/{m.group(3).upper()}" if m and m.group(3) else "") if m else None
     m = POSTAL_RE.search(flat)
     meta["postal_code"] = f"{m.group(1)}-{m.group(2)}" if m else None
+    meta["page_name"] = None
     for line in flat.splitlines():
-        m = PAGE_RE.search(line)
+        m = PAGE_RE.search(line.strip())
         if m:
             meta["page_number"] = int(m.group(1) or m.group(2))
+            meta["page_name"] = m.group("name")
             break
+    # A front page's masthead (its CN and postal code) makes it page 1, 总第N号 or not.
+    meta["front_page"] = bool(meta["cn"] or meta["postal_code"] or meta["number"])
     return meta
 
 

@@ -48,6 +48,7 @@ class ParsedPage:
     cn: str | None = None
     postal_code: str | None = None
     page_number: int | None = None
+    page_name: str | None = None  # 版名: 要闻, 工会, 职业·教育…, where the page says it
     editor: str | None = None
     designer: str | None = None
     encoding: str = "utf-8"
@@ -67,6 +68,8 @@ class ParsedPage:
                 "postal_code": self.postal_code,
                 "editor": self.editor,
                 "designer": self.designer,
+                "page": self.page_number,
+                "page_name": self.page_name,
             },
             "page": self.page_number,
             "encoding": self.encoding,

@@ -91,7 +91,9 @@ INDUSTRIES = [
     "财贸",
     "交通",
 ]
-ORG_SUFFIX = r"(?:集团|公司|医院|大学|学院|学校|银行|电厂|研究院|研究所|供电局|中心)"
+ORG_SUFFIX = r"(?:集团|公司|医院|大学|学院|学校|银行|电厂|研究院|研究所|供电局|中心|管理局|管理处|管理站|局|站|所)"
+# Generic references (各乡镇街道总工会, 各级工会组织) name no union of their own.
+GENERIC = ("乡镇", "基层", "各级", "所属", "下属", "相关", "有关", "各地")
 # Characters that end a name on its left: function words a regex would otherwise swallow.
 STOP = '由在和与及是对向从经为据让同把被将的了或等各全该本所其之于以、，,。；;：:“”"（）() \n'
 NAME_CHARS = rf"[^{re.escape(STOP)}\W]"
@@ -110,6 +112,7 @@ class Mention:
     written: str
     union: Union
     start: int
+    inferred: bool = False  # 市总工会 without its place, read from the article's other places
 
 
 @dataclass
@@ -181,7 +184,17 @@ def _patterns():
             ),
             lambda m: _place_union(g.full_of[m.group("short")]),
         ),
+        # Headline shorthand: 丽水市总 = 丽水市总工会 (not 市总人口, 县总书记…).
+        (
+            re.compile(rf"(?P<place>{places})总(?![工书经体结量额数部裁监队局站支人面值计产收价])"),
+            lambda m: _place_union(m.group("place")) if m.group("place")[-1] in "市县区" else None,
+        ),
         (re.compile(rf"(?P<name>{NAME_CHARS}{{2,8}}?)(?P<kind>街道|镇|乡)总工会"), lambda m: _street(m)),
+        # Joint unions of new forms of employment and of a district's firms: …联合工会(委员会)
+        (
+            re.compile(rf"(?P<name>{NAME_CHARS}{{2,20}}?)(?P<kind>联合工会|工会联合会)(?:委员会)?"),
+            lambda m: _joint(m),
+        ),
         (re.compile(rf"{lead}(?P<scope>省直|市直)机关工会"), lambda m: _organ(m)),
         (
             re.compile(rf"(?<![各全])(?P<scope>省|{cities})(?P<industry>{_alt(INDUSTRIES)})(?:产业)?工会"),
@@ -205,7 +218,18 @@ def _region_prefix(name: str) -> tuple[str, str | None]:
     return name, None
 
 
+def _joint(m: re.Match) -> Union | None:
+    name = m.group("name")
+    if any(word in name for word in GENERIC):
+        return None
+    place = _region_prefix(name)[1]
+    g = gazetteer()
+    return Union(f"{name}{m.group('kind')}", "enterprise", g.city_of.get(place) if place else None)
+
+
 def _street(m: re.Match) -> Union | None:
+    if any(word in m.group("name") for word in GENERIC):
+        return None
     name, place = _region_prefix(m.group("name"))
     g = gazetteer()
     parent = f"{place}总工会" if place else None
@@ -228,9 +252,19 @@ def _industry(m: re.Match) -> Union:
 
 def _enterprise(m: re.Match) -> Union | None:
     org = m.group("org")
-    if org.endswith("中心") and len(org) < 5:
+    if (org.endswith("中心") and len(org) < 5) or any(word in org for word in GENERIC):
         return None
+    if len(org) <= 3 and org.endswith(("局", "站", "所")):  # 该局, 本所: a reference, not a name
+        return None
+    org = _from_place(org)
     return Union(f"{org}工会", "enterprise", _city_in(org))
+
+
+def _from_place(org: str) -> str:
+    """An organisation named with its place starts at the place: 走进衢州市公路管理局 → 衢州市公路管理局."""
+    g = gazetteer()
+    found = [i for full in g.longest_first if (i := org.find(full)) > 0]
+    return org[min(found) :] if found else org
 
 
 def _city_in(text: str) -> str | None:
@@ -248,14 +282,65 @@ def find_unions(text: str) -> list[Mention]:
         for m in pattern.finditer(text):
             union = build(m)
             if union is not None:
-                candidates.append((m.start(), m.end(), m.group(0), union))
+                start, written = m.start(), m.group(0)
+                cut = written.find(union.canonical) if union.level == "enterprise" else 0
+                if cut > 0:  # the match began before the organisation's name (走进…)
+                    start, written = start + cut, union.canonical
+                candidates.append((start, m.end(), written, union))
     candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
     chosen, end = [], -1
     for start, stop, written, union in candidates:
         if start >= end:
             chosen.append(Mention(written, union, start))
             end = stop
-    return chosen
+    return _with_bare(text, chosen)
+
+
+BARE_RE = re.compile(
+    r"(?<![\u4e00-\u9fff])(?P<level>市|县|区|街道|镇)总工会"
+    r"|(?<=[在由和与及对向从经为据让同把被将的了、，,。“])(?P<level2>市|县|区|街道|镇)总工会"
+)
+STREET_RE = re.compile(rf"(?P<name>[^市县区{re.escape(STOP)}\W]{{2,3}})(?P<kind>街道|镇)")
+
+
+def _with_bare(text: str, chosen: list[Mention]) -> list[Mention]:
+    """市总工会 (县/区总工会) written without its place, in an article about one city or county:
+    the union of the place the article names first at that level."""
+    taken = [(m.start, m.start + len(m.written)) for m in chosen]
+    extra = []
+    for m in BARE_RE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        level = m.group("level") or m.group("level2")
+        union = _street_named(text, level) if level in ("街道", "镇") else None
+        if level not in ("街道", "镇"):
+            place = _first_place(text, level, chosen)
+            union = _place_union(place) if place else None
+        if union:
+            extra.append(Mention(m.group(0), union, m.start(), inferred=True))
+    return sorted([*chosen, *extra], key=lambda m: m.start) if extra else chosen
+
+
+def _street_named(text: str, level: str) -> Union | None:
+    """街道总工会 without its name: the street (or town) the article names first, with its place."""
+    for m in STREET_RE.finditer(text):
+        if m.group("kind") == level and not any(word in m.group("name") for word in GENERIC):
+            before = text[max(0, m.start() - 8) : m.start()]  # 临海市 in 临海市靖江街道
+            g = gazetteer()
+            county = next((p for p in g.longest_first if before.endswith(p)), None)
+            city = g.city_of.get(county) if county else None
+            return Union(f"{m.group('name')}{level}总工会", "street", city, f"{county}总工会" if county else None)
+    return None
+
+
+def _first_place(text: str, level: str, chosen: list[Mention]) -> str | None:
+    g = gazetteer()
+    for mention in chosen:  # a union of the place named already
+        name = mention.union.canonical.removesuffix("总工会")
+        if mention.union.level in ("city", "county") and name.endswith(level):
+            return name
+    found = [(text.find(place), place) for place in g.longest_first if place.endswith(level) and place in text]
+    return min(found)[1] if found else None
 
 
 def unions_mentioned(text: str, mentions: list[Mention] | None = None) -> list[tuple[str, Union]]:
@@ -265,6 +350,8 @@ def unions_mentioned(text: str, mentions: list[Mention] | None = None) -> list[t
     for mention in find_unions(text) if mentions is None else mentions:
         key = mention.union.canonical
         if key not in seen:
-            shorthand = not mention.written.endswith("总工会") and mention.union.level in ("city", "county")
+            shorthand = mention.inferred or (
+                not mention.written.endswith("总工会") and mention.union.level in ("city", "county")
+            )
             seen[key] = (mention.union.canonical if shorthand else mention.written, mention.union)
     return list(seen.values())
