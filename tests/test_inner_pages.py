@@ -126,6 +126,23 @@ class TestFeaturesAndCommentary:
         assert split_signature("各地市场监管部门已经行动。杭州市", after_sentence=False) is None  # a place
 
 
+class TestMorePatterns:
+    def test_a_square_byline_with_titles_roles_and_spaces(self):
+        item = article(page("inner_004"), "学历提升圆了大学梦")
+        assert (item.reporters, item.correspondents) == (["金晓燕"], ["童可欣", "翁立"])
+        assert item.body.startswith("“拿到毕业证书")
+
+    def test_an_item_after_a_photo_credit_is_its_own(self):
+        parsed = page("inner_004")
+        assert article(parsed, "课堂搬进车间").kind == "photo"
+        assert article(parsed, "夜读时光").body.startswith("职工书屋每晚开放")
+
+    def test_a_page_name_with_a_middle_dot_and_a_bare_district_union(self):
+        parsed = page("inner_004")
+        assert (parsed.page_number, parsed.page_name) == (6, "职业·教育")
+        assert article(parsed, "匠心筑梦").subtitle == "宁波市鄞州区举办首届青年工匠技能大赛"
+
+
 class TestHeadlines:
     def test_a_slogan_over_a_factual_line_is_the_title(self):
         item = article(page("inner_002"), "秀山丽水 万人同行")

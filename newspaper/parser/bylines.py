@@ -30,9 +30,14 @@ CREDIT_RE = re.compile(
     rf"(?:^|(?<=[。！？!?”」)）\s]))(?P<credit>(?:{ROLE}\s*)?"
     rf"{NAME}(?:[\s、,，]+(?:{ROLE}\s*)?{NAME})*\s*/?\s*摄(?:影报道|影)?)\s*$"
 )
-# A feature's byline marked ■ at the start of a line: ■通讯员周建巨、柳庭和 | ■缪孔文 走进…
-SQUARE_BYLINE_RE = re.compile(
-    rf"^[■□▲◆]\s*(?P<byline>(?P<who>(?:{ROLE}\s*)?{NAME}(?:[、,，\s]+(?:{ROLE}\s*)?{NAME})*?))(?:\s+(?P<rest>.*)|$)"
+# A feature's byline marked ■ at the start of a line: the whole line (■通讯员周建巨、柳庭和 |
+# ■本报记者 金晓燕 通讯员 童可欣、翁立 | ■毛朝阳 霍群洪), or run into the first paragraph, where
+# only 、 or a role word joins a further name (■缪孔文 七月的午后…: 七月的午后 is text).
+_SQUARE = r"^[■□▲◆]\s*"
+_JOINED = rf"(?:{ROLE}\s*)?{NAME}(?:\s*[、,，]\s*{NAME}|\s*{ROLE}\s*{NAME})*"
+SQUARE_BYLINE_RES = (
+    re.compile(rf"{_SQUARE}(?P<byline>(?P<who>(?:{ROLE}\s*)?{NAME}(?:[\s、,，]+(?:{ROLE}\s*)?{NAME})*))\s*$"),
+    re.compile(rf"{_SQUARE}(?P<byline>(?P<who>{_JOINED}))\s+(?P<rest>\S.*)$"),
 )
 
 
@@ -64,9 +69,11 @@ def people_in(who: str) -> People:
 
 def match_byline(line: str):
     """(byline, People, rest of the paragraph) when the paragraph opens with a byline."""
-    m = SQUARE_BYLINE_RE.match(line)
-    if m:
-        return m.group("byline").strip(), people_in(m.group("who")), (m.group("rest") or "").strip()
+    for pattern in SQUARE_BYLINE_RES:
+        m = pattern.match(line)
+        if m:
+            rest = m.group("rest") if "rest" in pattern.groupindex else ""
+            return m.group("byline").strip(), people_in(m.group("who")), rest.strip()
     if line.rstrip().endswith("摄影报道") and split_credit(line):  # a photo story's credit, not a byline
         return None
     for pattern in BYLINE_RES:

@@ -70,7 +70,8 @@ SLOGAN_PART = 4  # characters in each half of a slogan title (四字格)
 
 
 def is_slogan(line: str) -> bool:
-    """A short line of one or two 4-character phrases (秀山丽水 万人同行; 匠心筑梦): a main title."""
+    """A short line of one or two 4-character phrases (秀山丽水 万人同行; 匠心筑梦): a main title.
+    A longer phrase over a factual line is its kicker (一张蓝图绘到底 / 东阳全力打造…基地)."""
     parts = segments(line)
     return 1 <= len(parts) <= 2 and all(len(p) <= SLOGAN_PART and not re.search(r"[，,、：:“”]", p) for p in parts)
 

@@ -157,7 +157,11 @@ class _Builder:
             if headline_like(self.units[idx].text)
             and not split_credit(self.units[idx].text)
             and indices[pos + 1] == idx + 1
-            and (self.units[indices[pos + 1]].gap >= PHOTO_GAP or self.starts_dated_item(indices, pos))
+            and (
+                self.units[indices[pos + 1]].gap >= PHOTO_GAP
+                or self.starts_dated_item(indices, pos)
+                or (pos > 0 and bool(split_credit(self.units[indices[pos - 1]].text)))  # after a credit
+            )
         ]
         if not cuts:
             return indices
