@@ -143,6 +143,18 @@ class TestMorePatterns:
         assert article(parsed, "匠心筑梦").subtitle == "宁波市鄞州区举办首届青年工匠技能大赛"
 
 
+class TestFullWidthPage:
+    def test_full_width_spaces_and_a_slashed_credit(self):
+        parsed = page("inner_005")
+        assert (parsed.page_number, parsed.page_name) == (3, "工会新闻")
+        photo = article(parsed, "暖心驿站")
+        assert photo.kind == "photo" and photo.photographers == ["林一鸣"] and len(photo.captions) == 2
+
+    def test_a_commentary_after_a_photo_credit(self):
+        piece = article(page("inner_005"), "让实事更“实”")
+        assert piece.other_authors == ["汤远航"] and piece.body.startswith("为职工办实事")
+
+
 class TestHeadlines:
     def test_a_slogan_over_a_factual_line_is_the_title(self):
         item = article(page("inner_002"), "秀山丽水 万人同行")

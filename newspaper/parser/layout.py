@@ -48,6 +48,11 @@ def terminated(text: str) -> bool:
     return bool(TERMINATED_RE.search(text))
 
 
+def finished(text: str) -> bool:
+    """A paragraph that ends: its last sentence, or a photo credit closing a caption."""
+    return terminated(text) or bool(split_credit(text))
+
+
 def headline_like(text: str) -> bool:
     flat = text.replace(" ", "")
     if not 2 <= len(flat) <= MAX_HEADLINE_CHARS or "。" in flat or re.search(r"[；;]", flat):
@@ -183,7 +188,7 @@ class _Builder:
         """A headline line after a finished paragraph, over a paragraph that opens with its day
         (7月12日,…): a news item without a byline, not a subhead (those come in pairs, or over
         the story's own narrative)."""
-        if pos == 0 or not self.units[indices[pos - 1]].terminated:
+        if pos == 0 or not finished(self.units[indices[pos - 1]].text):
             return False
         below = self.units[indices[pos + 1]].text
         return bool(DATELINE_RE.match(below)) and not headline_like(below)
@@ -236,7 +241,7 @@ class _Builder:
         a finished paragraph. Returns (the region before it, the piece or None, what follows it).
         With `own_body`, the region's first lines are another article's body: never the piece."""
         for s_pos, idx in enumerate(region):
-            after_sentence = s_pos > 0 and self.units[region[s_pos - 1]].terminated
+            after_sentence = s_pos > 0 and finished(self.units[region[s_pos - 1]].text)
             signature = split_signature(self.units[idx].text, after_sentence)
             # A column break also leaves a sentence's first characters at a line's end: a name
             # ends a piece only where the text does not go on (the region ends, or a headline,
@@ -251,7 +256,7 @@ class _Builder:
                 if (
                     headline_like(text)
                     and not split_credit(text)
-                    and (h_pos == 0 or self.units[region[h_pos - 1]].terminated)
+                    and (h_pos == 0 or finished(self.units[region[h_pos - 1]].text))
                 ):
                     break
             else:
