@@ -20,7 +20,12 @@ def home(request):
     return render(request, "newspaper/home.html", {"latest": latest, "stats": stats, "issues": Issue.objects.count()})
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # the years an issue of the paper can have
+
+
 def calendar(request, year=None):
+    if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404("没有这一年")
     years = sorted({d.year for d in Issue.objects.dates("date", "year")}, reverse=True)
     if year is None and years:
         year = years[0]
@@ -38,7 +43,7 @@ def calendar(request, year=None):
 def issue_detail(request, year, month, day):
     try:
         date = dt.date(year, int(month), int(day))
-    except ValueError:
+    except (ValueError, OverflowError):  # 2022/13/01, 2022/99999999999999999999/01
         raise Http404("没有这一天") from None
     issue = get_object_or_404(Issue, date=date)
     pages = issue.pages.defer("raw_text").prefetch_related("articles")

@@ -34,6 +34,16 @@ class ValuesField(forms.Field):
         return list(dict.fromkeys(values))
 
 
+FIRST_DAY, LAST_DAY = dt.date(1949, 1, 1), dt.date(2100, 12, 31)
+
+
+def _within_years(day: dt.date | None) -> dt.date | None:
+    """A date the archive can hold (0999-12-31 would overflow the index's date arithmetic)."""
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError("日期无效：应在 1949-01-01 与 2100-12-31 之间")
+    return day
+
+
 class ArchiveSearchForm(forms.Form):
     SORTS = [("relevance", "相关度"), ("newest", "日期从新到旧"), ("oldest", "日期从旧到新")]
 
@@ -41,8 +51,21 @@ class ArchiveSearchForm(forms.Form):
     within = ValuesField(label="二次检索词", required=False)  # earlier queries the results must also match
     date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    year = forms.IntegerField(label="年份", required=False, min_value=1949, max_value=2100, widget=forms.HiddenInput)
-    month = forms.RegexField(label="月份", regex=r"^\d{4}-(0[1-9]|1[0-2])$", required=False, widget=forms.HiddenInput)
+    year = forms.IntegerField(
+        label="年份",
+        required=False,
+        min_value=1949,
+        max_value=2100,
+        widget=forms.HiddenInput,
+        error_messages={k: "年份无效（1949–2100）" for k in ("invalid", "min_value", "max_value")},
+    )
+    month = forms.RegexField(
+        label="月份",
+        regex=r"^(19[4-9][0-9]|20[0-9][0-9]|2100)-(0[1-9]|1[0-2])$",
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "月份无效（如 2022-04，1949–2100 年）"},
+    )
     union = ValuesField(label="工会", required=False)
     topic = ValuesField(label="主题", required=False)
     person = ValuesField(label="人员", required=False)
@@ -52,6 +75,12 @@ class ArchiveSearchForm(forms.Form):
         label="体裁", required=False, choices=Article.Kind.choices, widget=forms.CheckboxSelectMultiple
     )
     sort = forms.ChoiceField(label="排序", required=False, choices=SORTS)
+
+    def clean_date_from(self):
+        return _within_years(self.cleaned_data.get("date_from"))
+
+    def clean_date_to(self):
+        return _within_years(self.cleaned_data.get("date_to"))
 
     def clean(self):
         data = super().clean()

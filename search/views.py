@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import time
 
 from django.core.paginator import Paginator
@@ -19,12 +20,20 @@ from search.highlight import highlight, snippet
 PER_PAGE = 20
 EXPORT_LIMIT = 10_000
 FACET_LIMIT = 12
+WHOLE_RE = re.compile(r"[0-9]{1,9}")
+
+
+def whole_number(raw) -> int | None:
+    """A positive whole number written in ASCII digits, else None (str.isdigit() also accepts
+    ² and ①, which int() refuses)."""
+    text = str(raw or "")
+    return int(text) if WHOLE_RE.fullmatch(text) and int(text) > 0 else None
 
 
 def paginate(sqs, raw_page, per_page: int = PER_PAGE):
     """The paginator, after fetching the requested page first: haystack then knows the hit
     count from that one search instead of running another just to count."""
-    n = int(raw_page) if str(raw_page or "").isdigit() and int(raw_page) > 0 else 1
+    n = whole_number(raw_page) or 1
     list(sqs[(n - 1) * per_page : n * per_page])
     return Paginator(sqs, per_page, orphans=3)
 
@@ -125,7 +134,11 @@ def results(request):
 
 def _error(form) -> JsonResponse:
     errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
-    return JsonResponse({"error": "invalid parameters", "fields": errors}, status=400)
+    return JsonResponse(
+        {"error": "invalid parameters", "message": "检索参数无效", "fields": errors},
+        status=400,
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 def _result_json(request, article: Article, terms) -> dict:
@@ -148,7 +161,7 @@ def api_search(request):
     if not form.is_valid():
         return _error(form)
     raw_page = request.GET.get("page", "1")
-    if not raw_page.isdigit() or int(raw_page) < 1:
+    if whole_number(raw_page) is None:
         return JsonResponse({"error": "invalid parameters", "fields": {"page": ["需要正整数"]}}, status=400)
     found = form.results()
     paginator = paginate(found.sqs, raw_page)
@@ -220,7 +233,7 @@ def export_csv(request):
         if a is None:
             continue
         writer.writerow(
-            [
+            spreadsheet_safe(
                 a.pk,
                 a.page.issue.date.isoformat(),
                 a.page.number,
@@ -231,15 +244,24 @@ def export_csv(request):
                 "；".join(u.name for u in a.unions.all()),
                 "；".join(t.name for t in a.topics.all()),
                 request.build_absolute_uri(a.get_absolute_url()),
-            ]
+            )
         )
     return response
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(*cells) -> list:
+    """The cells of a CSV row, any text that a spreadsheet would read as a formula (=, +, -, @,
+    a tab or CR first) prefixed with an apostrophe, which Excel and LibreOffice show as text."""
+    return [f"'{c}" if isinstance(c, str) and c.startswith(FORMULA_START) else c for c in cells]
 
 
 def neighbours(request, article: Article) -> dict:
     """When the reader came from a search (?q=…&rank=N), the previous and next results."""
     rank = request.GET.get("rank", "")
-    if not rank.isdigit():
+    if whole_number(rank) is None:
         return {}
     form = ArchiveSearchForm(request.GET)
     if not form.is_valid():
