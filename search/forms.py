@@ -140,9 +140,11 @@ class ArchiveSearchForm(forms.Form):
     def results(self) -> Results:
         sqs = self.searchqueryset()
         counts = sqs.facet_counts().get("fields", {})
+        query = self.parsed_query()
         return Results(
             sqs=sqs,  # the views load the page's articles themselves, in one query
-            query=self.parsed_query(),
+            query=query,
+            default_sort="newest" if query.is_empty else "relevance",
             facets={name: _ranked(counts.get(name)) for name in FACETS},
             months=sorted(_ranked(counts.get("month"))),
         )
@@ -152,6 +154,7 @@ class ArchiveSearchForm(forms.Form):
 class Results:
     sqs: SearchQuerySet
     query: ParsedQuery
+    default_sort: str = "relevance"
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     months: list[tuple[str, int]] = field(default_factory=list)
 

@@ -37,6 +37,7 @@ class Clause:
     text: str  # the runs of the term, space-separated, normalised
     field: str = "text"
     negated: bool = False
+    quoted: bool = False  # typed as "a phrase": shown with its quotes
 
     def whoosh(self) -> str:
         return f"{INDEX_FIELD[self.field]}:({self.text})"
@@ -79,7 +80,7 @@ class ParsedQuery:
     def __str__(self) -> str:  # the query, normalised, as a person would type it
         def show(c: Clause) -> str:
             label = {"headline": "标题:", "author": "作者:"}.get(c.field, "")
-            text = f'"{c.text}"' if " " in c.text else c.text
+            text = f'"{c.text}"' if " " in c.text or c.quoted else c.text
             return f"{'-' if c.negated else ''}{label}{text}"
 
         parts = [" OR ".join(show(c) for c in group) for group in self.groups]
@@ -99,7 +100,8 @@ def parse(raw: str) -> ParsedQuery:
         if not runs:
             continue
         field_name = FIELDS.get((m.group("field") or "").lower(), "text")
-        clause = Clause(" ".join(runs), field_name, negated=bool(m.group("neg")))
+        quoted = word is None
+        clause = Clause(" ".join(runs), field_name, negated=bool(m.group("neg")), quoted=quoted)
         if clause.negated:
             parsed.excluded.append(clause)
         elif pending_or:

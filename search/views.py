@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from newspaper.models import Article
+from search import filters
+from search.filters import LABELS
 from search.forms import FACETS, ArchiveSearchForm
 from search.highlight import highlight, snippet
 
@@ -45,22 +47,16 @@ def _articles(page) -> list[Article]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-FACET_LABELS = {
-    "union": "工会",
-    "topic": "主题",
-    "person": "人员",
-    "region": "地区",
-    "page_name": "版面",
-    "kind": "体裁",
-}
+FACET_LABELS = {name: LABELS[name] for name in FACETS}
 
 
 def _facet_links(request, name, buckets):
-    """Each bucket with a link that adds it to (or takes it off) the current filters."""
+    """Each bucket with a link that adds it to (or takes it off) the current filters: the first
+    FACET_LIMIT shown, the rest (up to forms.FACET_BUCKETS) behind 更多."""
     chosen = request.GET.getlist(name)
     kinds = dict(Article.Kind.choices)
     links = []
-    for value, n in buckets[:FACET_LIMIT]:
+    for value, n in buckets:
         params = request.GET.copy()
         params.pop("page", None)
         values = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
@@ -70,11 +66,13 @@ def _facet_links(request, name, buckets):
             {"value": value, "label": label, "n": n, "selected": value in chosen, "url": "?" + params.urlencode()}
         )
     for value in chosen:  # a chosen value with no hits left stays visible, to be taken off
-        if value not in {b[0] for b in buckets[:FACET_LIMIT]}:
+        if value not in {b[0] for b in buckets}:
             params = request.GET.copy()
             params.setlist(name, [v for v in chosen if v != value])
             links.append({"value": value, "label": value, "n": 0, "selected": True, "url": "?" + params.urlencode()})
-    return {"label": FACET_LABELS[name], "links": links}
+    # chosen values first among those shown, so that none hides behind 更多
+    links.sort(key=lambda link: not link["selected"])
+    return {"label": FACET_LABELS[name], "links": links[:FACET_LIMIT], "more": links[FACET_LIMIT:]}
 
 
 def _histogram(results, request):
@@ -84,9 +82,9 @@ def _histogram(results, request):
     for key in ("page", "year", "month", "date_from", "date_to"):
         params.pop(key, None)
     if len(results.years) <= 2 and results.months:
-        bars = [(label, n, "month", label) for label, n in results.months]
+        bars = [(filters.shown("month", label), n, "month", label) for label, n in results.months]
     else:
-        bars = [(str(year), n, "year", str(year)) for year, n in results.years]
+        bars = [(f"{year}年", n, "year", str(year)) for year, n in results.years]
     peak = max((n for _, n, _, _ in bars), default=1)
     out = []
     for label, n, key, value in bars:
@@ -128,6 +126,10 @@ def results(request):
             elapsed_ms=round((time.perf_counter() - started) * 1000),
             querystring=base.urlencode(),
             selected={name: form.cleaned_data.get(name) or [] for name in FACETS},
+            chips=filters.chips(request.GET),
+            clear_url="?" + filters.without_filters(request.GET).urlencode(),
+            sorts=filters.sort_links(request.GET, form.cleaned_data.get("sort") or found.default_sort),
+            unfiltered=filters.unfiltered_count(request.GET) if not page.paginator.count else None,
         )
     return render(request, "search/results.html", context, status=200 if form.is_valid() else 400)
 
@@ -279,6 +281,9 @@ def neighbours(request, article: Article) -> dict:
 
     params.pop("rank")
     back = params.copy()
+    back.pop("page", None)
+    if (n - 1) // PER_PAGE:  # back to the page the result was on
+        back["page"] = str((n - 1) // PER_PAGE + 1)
     return {
         "previous_result": link(window[at - 1], n - 1) if at > 0 else None,
         "next_result": link(window[at + 1], n + 1) if at + 1 < len(window) else None,

@@ -147,7 +147,12 @@ def test_the_keyboard_reaches_the_search_box_and_results(page, live_archive):
 
     page.goto("/search/?q=省总工会")
     page.keyboard.press("Tab")  # the skip link comes first
-    expect(page.locator(".skip")).to_be_focused()
+    expect(page.get_by_role("link", name="跳到正文")).to_be_focused()
+    page.keyboard.press("Tab")  # then straight to the results, past the facets
+    expect(page.get_by_role("link", name="跳到检索结果")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.locator(".results-pane a").first).to_be_focused()
     page.locator("#id_q").focus()
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="检索", exact=True)).to_be_focused()

@@ -1,0 +1,79 @@
+"""What narrows a search, shown as removable chips above the results: every facet value, the
+date range, the year or month of the chart, the kind, the terms of a search within results; the
+sort orders as links; and, for a search the filters leave empty, how many it finds without them."""
+
+from __future__ import annotations
+
+from django.http import QueryDict
+
+from newspaper.models import Article
+from search.forms import FACETS, ArchiveSearchForm
+
+FILTER_KEYS = (*FACETS, "date_from", "date_to", "year", "month", "within")
+LABELS = {
+    "union": "工会",
+    "topic": "主题",
+    "person": "人员",
+    "region": "地区",
+    "page_name": "版面",
+    "kind": "体裁",
+    "date_from": "起始日期",
+    "date_to": "截止日期",
+    "year": "年份",
+    "month": "月份",
+    "within": "二次检索",
+}
+
+
+def shown(key: str, value: str) -> str:
+    """A filter's value as the page writes dates and kinds: 2022年4月, 2022年4月8日, 消息."""
+    if key == "kind":
+        return dict(Article.Kind.choices).get(value, value)
+    if key == "month" and len(value) == 7:
+        return f"{value[:4]}年{int(value[5:])}月"
+    if key in ("date_from", "date_to") and len(value) == 10:
+        return f"{value[:4]}年{int(value[5:7])}月{int(value[8:])}日"
+    if key == "year":
+        return f"{value}年"
+    return value
+
+
+def chips(params: QueryDict) -> list[dict]:
+    """One chip per active filter value, each with the link that takes it off (and the page)."""
+    out = []
+    for key in FILTER_KEYS:
+        for value in params.getlist(key):
+            if not value.strip():
+                continue
+            rest = params.copy()
+            rest.pop("page", None)
+            rest.setlist(key, [v for v in params.getlist(key) if v != value])
+            out.append({"label": LABELS[key], "value": shown(key, value), "url": "?" + rest.urlencode()})
+    return out
+
+
+def without_filters(params: QueryDict) -> QueryDict:
+    """The same search, every filter off (the query and the sort kept)."""
+    kept = QueryDict(mutable=True)
+    for key in ("q", "sort"):
+        if params.get(key):
+            kept[key] = params[key]
+    return kept
+
+
+def unfiltered_count(params: QueryDict) -> int | None:
+    """How many articles the query finds without its filters (None when it has none)."""
+    if not chips(params):
+        return None
+    form = ArchiveSearchForm(without_filters(params))
+    return form.searchqueryset(facets=False).count() if form.is_valid() else None
+
+
+def sort_links(params: QueryDict, current: str) -> list[dict]:
+    out = []
+    for value, label in ArchiveSearchForm.SORTS:
+        other = params.copy()
+        other.pop("page", None)
+        other["sort"] = value
+        out.append({"label": label, "url": "?" + other.urlencode(), "current": value == current})
+    return out

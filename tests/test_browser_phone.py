@@ -1,0 +1,63 @@
+"""The search page on a phone (390×844): facets folded behind 筛选, the active filters at the
+top, no horizontal scrolling; chips removable. Screenshots kept in test-artifacts/."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_browser import ARTIFACTS, browser, live_archive, needs_axe, pytestmark  # noqa: F401
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def no_sideways_scroll(page) -> None:
+    width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[0] <= width[1], f"{page.url}: {width}"
+
+
+def test_the_facets_fold_behind_a_button_and_the_chips_stay_on_top(phone, live_archive):
+    from playwright.sync_api import expect
+
+    phone.goto("/search/?q=工会&union=浙江省总工会")
+    no_sideways_scroll(phone)
+    chips = phone.locator(".active-filters")
+    expect(chips).to_contain_text("工会：浙江省总工会")
+    assert chips.bounding_box()["y"] < phone.locator(".results").bounding_box()["y"]
+    expect(phone.locator(".facets")).to_be_hidden()
+    phone.get_by_text("筛选（已选 1）").click()
+    expect(phone.locator(".facets")).to_be_visible()
+    phone.screenshot(path=str(ARTIFACTS / "search-phone.png"), full_page=True)
+    phone.locator(".chip", has_text="工会：浙江省总工会").click()
+    expect(phone.locator(".active-filters")).to_have_count(0)
+
+
+def test_an_empty_search_says_how_many_without_filters(phone, live_archive):
+    from playwright.sync_api import expect
+
+    phone.goto("/search/?q=易炼红&month=2022-04")
+    expect(phone.locator(".empty")).to_contain_text("去掉筛选后有")
+    phone.locator(".empty a").first.click()
+    expect(phone.locator(".results .result").first).to_be_visible()
+
+
+@pytest.mark.parametrize("url", ["/", "/issues/", "/unions/", "/topics/"])
+def test_public_pages_fit_a_phone(phone, live_archive, url):
+    phone.goto(url)
+    no_sideways_scroll(phone)
+
+
+@needs_axe
+def test_the_search_page_with_filters_and_facets_open_passes_axe(phone, live_archive):
+    from tests.axe import axe_violations
+
+    phone.goto("/search/?q=工会&union=浙江省总工会")
+    phone.get_by_text("筛选（已选 1）").click()
+    assert axe_violations(phone) == []
+    phone.goto("/search/?q=易炼红&month=2022-04")
+    assert axe_violations(phone) == []

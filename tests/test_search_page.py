@@ -1,0 +1,82 @@
+"""The search page shows what narrows a search and lets each filter go: chips, 清除全部, the
+count without filters on an empty page, every facet value behind 更多, sort as links, the page a
+result was on, quotes kept, one date style, a canonical link."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from newspaper.models import Article
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, **params):
+    response = client.get("/search/", params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_every_filter_shows_as_a_chip_that_takes_it_off(client, archive):
+    html = page(client, q="工会", month="2022-05", within="省总工会", union="浙江省总工会")
+    chips = re.findall(r'<a class="chip" href="([^"]+)"[^>]*>([^<]+)<', html)
+    labels = [label.strip() for _, label in chips]
+    assert labels == ["工会：浙江省总工会", "月份：2022年5月", "二次检索：省总工会"]
+    off_month = next(url for url, label in chips if label.startswith("月份")).replace("&amp;", "&")
+    assert "month=" not in off_month and "union=" in off_month and "within=" in off_month
+    assert "清除全部" in html
+
+
+def test_an_empty_page_keeps_the_chips_and_counts_without_filters(client, archive):
+    html = page(client, q="易炼红", month="2022-04")
+    assert "没有找到" in html and 'class="chip"' in html
+    without = len([a for a in Article.objects.all() if "易炼红" in a.body + a.title])
+    assert "去掉筛选后有" in html and f">{without} 篇<" in html
+    assert '<ol class="results"' not in html  # no "0." numbering
+
+
+def test_every_facet_value_is_reachable(client, archive):
+    html = page(client, q="工会")
+    facet = html.split("<h2>工会</h2>")[1].split("</section>")[0]
+    shown = len(re.findall(r"<li><a ", facet.split('<details class="more">')[0]))
+    unions = {
+        u
+        for a in Article.objects.filter(unions__isnull=False).distinct()
+        for u in a.unions.values_list("name", flat=True)
+    }
+    if len(unions) > 12:
+        assert shown == 12 and "更多" in facet
+    assert len(re.findall(r"<li><a ", facet)) >= min(len(unions), 100) - 1  # all reachable
+
+
+def test_sort_is_a_visible_control_that_applies_at_once(client, archive):
+    html = page(client, q="工会")
+    assert '<strong aria-current="true">相关度</strong>' in html
+    assert re.search(r'<a href="\?[^"]*sort=newest[^"]*">日期从新到旧</a>', html)
+
+
+def test_quotes_and_one_date_style(client, archive):
+    html = page(client, q='"工会信息工作"')
+    assert "&quot;工会信息工作&quot;" in html or '"工会信息工作"' in html.split('class="summary"')[1][:400]
+    assert not re.search(r'class="bar-label">\d{4}-\d{2}<', html)
+
+
+def test_back_to_results_returns_to_the_results_page_of_the_article(client, archive):
+    from tests.test_search import found
+
+    ids = found("")  # every article, newest first: 27, so the 23rd is on page 2
+    assert len(ids) > 21
+    html = client.get(f"/articles/{ids[22]}/", {"q": "", "rank": "23"}).content.decode()
+    back = re.search(r'href="(/search/\?[^"]*)">返回检索结果', html)
+    assert back and "page=2" in back.group(1)
+    html = client.get(f"/articles/{ids[1]}/", {"q": "", "rank": "2"}).content.decode()
+    assert "page=" not in re.search(r'href="(/search/\?[^"]*)">返回检索结果', html).group(1)
+
+
+def test_an_article_page_has_a_canonical_link_and_a_description(client, archive):
+    article = Article.objects.first()
+    html = client.get(article.get_absolute_url(), {"q": "工会", "rank": "1"}).content.decode()
+    assert f'<link rel="canonical" href="http://testserver/articles/{article.pk}/">' in html
+    assert '<meta name="description"' in html
