@@ -10,7 +10,7 @@ PG_URL  ?= postgres://postgres@127.0.0.1:5432/test
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install migrate ingest rebuild-index lint test-sqlite test-postgres postgres redis chromium gettext catalogue messages bench clean
+.PHONY: lighthouse run test install migrate ingest rebuild-index lint test-sqlite test-postgres postgres redis chromium gettext catalogue messages bench clean
 
 install: $(VENV)/.installed
 
@@ -92,6 +92,12 @@ test: lint test-sqlite test-postgres
 
 bench: install  ## make bench SIZE=10000 — import and search benchmark (bench/run.py)
 	$(BIN)/python bench/run.py --size $(or $(SIZE),1000) --queries $(or $(QUERIES),50)
+
+# Lighthouse on the home, search and article pages of the site `make run` serves (SITE=…),
+# with Debian's Chromium; its npm package lives apart so that make test never installs it.
+lighthouse: chromium
+	cd bench/lighthouse && npm ci --no-audit --no-fund --silent
+	$(BIN)/python bench/lighthouse/run.py
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache node_modules
