@@ -61,3 +61,40 @@ def test_the_search_page_with_filters_and_facets_open_passes_axe(phone, live_arc
     assert axe_violations(phone) == []
     phone.goto("/search/?q=易炼红&month=2022-04")
     assert axe_violations(phone) == []
+
+
+@needs_axe
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_public_page_passes_axe(browser, live_server, live_archive, width):
+    """axe-core on the public pages, on a desktop and a phone: home, search with and without
+    hits, facets open, article, calendar, issue, unions, topics, a union, a topic, 404."""
+    from newspaper.models import Article, Topic, Union
+    from tests.axe import axe_violations
+
+    article = Article.objects.select_related("page__issue").first()
+    union, topic = Union.objects.filter(articles__isnull=False).first(), Topic.objects.first()
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    found = {}
+    urls = [
+        "/",
+        "/search/?q=工会",
+        "/search/?q=没有这样的词语组合",
+        article.get_absolute_url(),
+        "/issues/",
+        article.page.issue.get_absolute_url(),
+        "/unions/",
+        union.get_absolute_url(),
+        "/topics/",
+        topic.get_absolute_url(),
+        "/no/such/page/",
+    ]
+    for url in urls:
+        page.goto(url)
+        if url.startswith("/search/?q=工会") and width < 700:
+            page.get_by_text("筛选", exact=True).click()
+        if violations := axe_violations(page):
+            found[url] = violations
+    page.screenshot(path=str(ARTIFACTS / f"not-found-{width}.png"))
+    context.close()
+    assert not found, found
