@@ -80,3 +80,15 @@ def test_an_article_page_has_a_canonical_link_and_a_description(client, archive)
     html = client.get(article.get_absolute_url(), {"q": "工会", "rank": "1"}).content.decode()
     assert f'<link rel="canonical" href="http://testserver/articles/{article.pk}/">' in html
     assert '<meta name="description"' in html
+
+
+def test_every_value_of_a_facet_on_its_own_page_searchable(client, archive):
+    html = client.get("/search/facet/union/", {"q": "工会"}).content.decode()
+    assert "全部" in html and "浙江省总工会" in html
+    every = html.count('<li><a href="/search/?')
+    found = client.get("/search/facet/union/", {"q": "工会", "match": "德清"}).content.decode()
+    assert 0 < found.count('<li><a href="/search/?') < every and "德清" in found
+    link = re.search(r'<li><a href="(/search/\?[^"]+)"', found).group(1).replace("&amp;", "&")
+    assert "union=" in link and "q=" in link
+    assert client.get("/search/facet/nothing/").status_code == 404
+    assert client.get("/search/facet/union/", {"month": "0000-01"}).status_code == 400

@@ -8,6 +8,7 @@
   };
   if (zone && input) {
     input.addEventListener("change", show);
+    show(); // files chosen before this script ran (a fast hand, or the back button) are named too
     ["dragenter", "dragover"].forEach((type) =>
       zone.addEventListener(type, (e) => { e.preventDefault(); zone.classList.add("over"); }));
     ["dragleave", "drop"].forEach((type) =>
