@@ -9,7 +9,8 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from newspaper import merging
-from newspaper.article_form import ArticleForm, corrected_fields, label_of, ocr_excerpt, remember
+from newspaper.article_form import ArticleForm, corrected_fields, ocr_excerpt, remember
+from newspaper.corrections import label_of
 from newspaper.history_display import ChangeSummary
 from newspaper.models import (
     Article,

@@ -82,14 +82,6 @@ def remember(article: Article, names) -> None:
     article.corrected = sorted(set(article.corrected) | set(names))
 
 
-PSEUDO_LABELS = {"people": "署名人员", "topics": "主题"}
-
-
-def label_of(name: str) -> str:
-    """A correctable field's Chinese name."""
-    return PSEUDO_LABELS.get(name) or str(Article._meta.get_field(name).verbose_name)
-
-
 def ocr_excerpt(raw_text: str, article: Article) -> dict[str, str]:
     """The page's OCR text split around where the article starts (its title, else its first
     words), for the form to mark: {"before", "here", "after"}; all in "before" when not found."""

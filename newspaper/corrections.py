@@ -13,8 +13,9 @@ from difflib import SequenceMatcher
 
 # The fields an editor corrects, as Article.corrected names them; "people" stands for the
 # article's credits (the byline's names), "topics" for its topics (also Article.topics_locked).
-CORRECTABLE = ("column", "kicker", "title", "subtitle", "byline", "body", "captions", "pull_quotes", "people", "topics")
 TEXT_FIELDS = ("column", "kicker", "title", "subtitle", "byline", "body", "captions", "pull_quotes")
+CORRECTABLE = (*TEXT_FIELDS, "people", "topics")
+PSEUDO_LABELS = {"people": "署名人员", "topics": "主题"}
 
 MATCH = 0.55  # how alike two articles' opening text must be to be the same article
 KEY_CHARS = 80  # of headline and body compared
@@ -35,6 +36,19 @@ def value_of(item, name: str):
 def people_of(article) -> list[tuple[str, str]]:
     """An article's credits as (name, role) pairs in byline order (ParsedArticle.people's shape)."""
     return [(c.person.name, c.role) for c in article.credits.all()]
+
+
+def label_of(name: str) -> str:
+    """A correctable field's Chinese name."""
+    from newspaper.models import Article
+
+    return PSEUDO_LABELS.get(name) or str(Article._meta.get_field(name).verbose_name)
+
+
+def held(article, item) -> list[str]:
+    """The fields a person corrected in `article` (topics aside: set by hand, they are never
+    re-tagged) that the new text `item` would change."""
+    return [name for name in article.corrected if name != "topics" and value_of(article, name) != value_of(item, name)]
 
 
 def key(item) -> str:
@@ -83,8 +97,8 @@ class Conflict:
     fields: dict[str, list[dict]] = field(default_factory=dict)  # name → hunks (see hunks())
     missing: bool = False  # the new dump has no such article: it is kept as it is
 
-    def as_report(self, label_of) -> dict:
-        """For the upload report (JSON); `label_of(name)` gives a field's name for people."""
+    def as_report(self) -> dict:
+        """For the upload report (JSON)."""
         return {
             "article": self.article.pk,
             "title": self.article.display_title,
@@ -104,13 +118,10 @@ def conflicts(stored: list, parsed: list) -> list[Conflict]:
         if i is None:
             found.append(Conflict(article, missing=True))
             continue
-        differ = {}
-        for name in article.corrected:
-            if name == "topics":
-                continue  # topics set by hand are never re-tagged (topics_locked): nothing to choose
-            old, new = value_of(article, name), value_of(parsed[i], name)
-            if old != new:
-                differ[name] = hunks(as_text(old), as_text(new))
+        differ = {
+            name: hunks(as_text(value_of(article, name)), as_text(value_of(parsed[i], name)))
+            for name in held(article, parsed[i])
+        }
         if differ:
             found.append(Conflict(article, differ))
     return found

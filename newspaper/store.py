@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.text import slugify
 
-from newspaper.corrections import TEXT_FIELDS, align, value_of
+from newspaper.corrections import TEXT_FIELDS, align, held, value_of
 from newspaper.models import ARTICLE_HISTORY, Article, Credit, Page, Person, Topic, Union
 from newspaper.parser import ParsedPage
 from newspaper.recognise import TopicRule, regions_of, tag, unions_mentioned
@@ -51,7 +51,7 @@ def store_articles(
     (not one per save and per relation set), and the relations of the page's articles are
     written in one query each. The articles of a `new` page are inserted in one query, and
     nothing of theirs is looked for to replace. `lookups`: newspaper.ingest.Lookups."""
-    existing = [] if new else list(page.articles.prefetch_related("credits__person"))
+    existing = [] if new else list(page.articles.all())  # credits read only for corrected people
     aligned = align(existing, parsed.articles) if existing else {}
     matched = {id(a) for a in aligned.values()}
     leftover = [a for a in existing if id(a) not in matched]
@@ -74,11 +74,8 @@ def store_articles(
         elif article.pk in take_new:
             article.corrected = []
         corrected = set(article.corrected)
-        held = [
-            name for name in article.corrected if name != "topics" and value_of(article, name) != value_of(item, name)
-        ]
-        if held:
-            kept.append((article.pk, held))
+        if kept_fields := held(article, item):
+            kept.append((article.pk, kept_fields))
         for name in TEXT_FIELDS:
             if name not in corrected:
                 setattr(article, name, value_of(item, name))
@@ -86,7 +83,7 @@ def store_articles(
             keep_people.add(order)
         article.kind = item.kind
         article.count_chars()
-        texts.append("\n".join([article.full_headline, article.body, *article.captions]))
+        texts.append("\n".join(rule_texts(article)))
         stored.append(article)
     mentions = [find_unions(text) for text in texts]
     absent = _unions_named(mentions, lookups.unions)
@@ -95,10 +92,7 @@ def store_articles(
         article.regions = regions_of(text, [u for _, u in unions_mentioned(text, found)])
         links["unions"] += [(article, u) for u in unions]
         if not article.topics_locked:
-            body = "\n".join([article.body, *article.captions])
-            links["topics"] += [
-                (article, topics[name]) for name in tag(article.full_headline, body, rules) if name in topics
-            ]
+            links["topics"] += [(article, topics[name]) for name in tag(*rule_texts(article), rules) if name in topics]
     for n, article in enumerate(kept_whole, start=len(stored) + 1):
         Article.objects.filter(pk=article.pk).update(order=n)
         kept.append((article.pk, ["*"]))
@@ -258,11 +252,15 @@ def _known_row(name: str, known: dict[str, Union], absent: set[str]) -> Union | 
     return Union.objects.filter(name=name).first()
 
 
+def rule_texts(article: Article) -> tuple[str, str]:
+    """(headline, body with captions): what the union and topic rules read of an article."""
+    return article.full_headline, "\n".join([article.body, *article.captions])
+
+
 def retag(article: Article, rules: list[TopicRule], topics: dict[str, Topic]) -> bool:
     """Apply the topic rules to one article (callers skip locked ones; its topics prefetched):
     whether they changed."""
-    headline, body = article.full_headline, "\n".join([article.body, *article.captions])
-    chosen = [topics[name] for name in tag(headline, body, rules) if name in topics]
+    chosen = [topics[name] for name in tag(*rule_texts(article), rules) if name in topics]
     if {t.pk for t in chosen} == {t.pk for t in article.topics.all()}:
         return False
     article.topics.set(chosen)

@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from newspaper import outbox
-from newspaper.article_form import label_of
 from newspaper.corrections import conflicts
 from newspaper.i18n import localize, site_language
 from newspaper.ingest import Lookups, Status, ingest_source
@@ -149,7 +148,7 @@ def _compare_with_stored(parsed, sha256: str, report: dict) -> None:
         % {"page": existing}
     )
     stored = list(existing.articles.prefetch_related("credits__person"))
-    report["corrections"] = [c.as_report(label_of) for c in conflicts(stored, parsed.articles)]
+    report["corrections"] = [c.as_report() for c in conflicts(stored, parsed.articles)]
 
 
 def receive(incoming: list[Incoming], user) -> Upload:
@@ -199,7 +198,7 @@ def confirm(
     retry = upload.status in (Upload.Status.DONE, Upload.Status.FAILED)
     with transaction.atomic():
         lacking = []
-        for item in upload.files.select_for_update():
+        for item in upload.files.select_for_update().defer("data"):  # bytes read for files checked again
             again = retry and (item.status == UploadedFile.Status.FAILED or item.needs)
             if item.pk in dates or item.pk in pages or again:
                 item.date = dates.get(item.pk, item.date)
@@ -210,7 +209,7 @@ def confirm(
                 lacking.append(item.name)
             offered = {c["article"] for c in item.report.get("corrections", [])}
             item.take_new = sorted(offered & set(take_new.get(item.pk, [])))
-            item.save()
+            item.save(update_fields=["date", "page_number", "status", "report", "message", "take_new"])
         if upload.files.filter(status=UploadedFile.Status.VALID).exists():  # else it waits for values
             upload.status = Upload.Status.QUEUED
             upload.finished_at = None
@@ -228,7 +227,8 @@ def run(upload_id: int) -> Upload:
         return upload
     Upload.objects.filter(pk=upload_id).update(status=Upload.Status.RUNNING)
     lookups = Lookups()
-    for pk in upload.files.filter(status=UploadedFile.Status.VALID).values_list("pk", flat=True):
+    # The ids read first, whole: a cursor left open over rows the loop updates may skip some (SQLite)
+    for pk in list(upload.files.filter(status=UploadedFile.Status.VALID).values_list("pk", flat=True)):
         item = UploadedFile.objects.get(pk=pk)  # one file's bytes in memory at a time
         source = Source(item.name, bytes(item.data), filename=item.name)
         with site_language():
