@@ -7,8 +7,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from search.filters import LABELS
-from search.forms import FACETS, ArchiveSearchForm
+from search.filters import LABELS, facet_links
+from search.forms import FACETS, ArchiveSearchForm, ranked
 
 ALL_VALUES = 5000  # more than any facet of the archive has
 
@@ -22,20 +22,11 @@ def facet_values(request, name: str):
     if not form.is_valid():
         return render(request, "search/facet_values.html", context, status=400)
     sqs = form.searchqueryset(facets=False).facet(name, limit=ALL_VALUES)
-    counts = sorted(
-        ((v, n) for v, n in sqs.facet_counts().get("fields", {}).get(name, []) if v),
-        key=lambda vc: (-vc[1], vc[0]),
-    )
-    chosen = request.GET.getlist(name)
+    counts = ranked(sqs.facet_counts().get("fields", {}).get(name))
     back = request.GET.copy()
     back.pop("match", None)
+    facet = facet_links(back, name, counts)
+    values = [link for link in (*facet["links"], *facet["more"]) if context["match"] in link["value"]]
     back.pop("page", None)
-    values = []
-    for value, n in counts:
-        if context["match"] and context["match"] not in value:
-            continue
-        params = back.copy()
-        params.setlist(name, chosen if value in chosen else [*chosen, value])
-        values.append({"value": value, "n": n, "selected": value in chosen, "url": "?" + params.urlencode()})
     context.update(values=values, total=len(counts), hidden=[(k, v) for k, vs in back.lists() for v in vs])
     return render(request, "search/facet_values.html", context)

@@ -10,6 +10,7 @@ from newspaper.models import Article
 from search.forms import FACETS, ArchiveSearchForm
 
 FILTER_KEYS = (*FACETS, "date_from", "date_to", "year", "month", "within")
+FACET_LIMIT = 12  # values of a facet shown at first; the rest behind 更多
 LABELS = {
     "union": "工会",
     "topic": "主题",
@@ -36,6 +37,31 @@ def shown(key: str, value: str) -> str:
     if key == "year":
         return f"{value}年"
     return value
+
+
+def facet_links(params: QueryDict, name: str, buckets: list[tuple[str, int]]) -> dict:
+    """Each bucket of a facet with the link that adds it to (or takes it off) the filters: the
+    first FACET_LIMIT in "links", the rest in "more"; chosen values first, so that none hides
+    behind 更多, and a chosen value with no hits left stays, to be taken off."""
+    chosen = params.getlist(name)
+    counts = dict(buckets)
+    values = [*counts, *(v for v in chosen if v not in counts)]
+    links = []
+    for value in values:
+        other = params.copy()
+        other.pop("page", None)
+        other.setlist(name, [v for v in chosen if v != value] if value in chosen else [*chosen, value])
+        links.append(
+            {
+                "value": value,
+                "label": shown(name, value),
+                "n": counts.get(value, 0),
+                "selected": value in chosen,
+                "url": "?" + other.urlencode(),
+            }
+        )
+    links.sort(key=lambda link: not link["selected"])
+    return {"label": LABELS[name], "links": links[:FACET_LIMIT], "more": links[FACET_LIMIT:]}
 
 
 def chips(params: QueryDict) -> list[dict]:

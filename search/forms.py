@@ -145,8 +145,8 @@ class ArchiveSearchForm(forms.Form):
             sqs=sqs,  # the views load the page's articles themselves, in one query
             query=query,
             default_sort="newest" if query.is_empty else "relevance",
-            facets={name: _ranked(counts.get(name)) for name in FACETS},
-            months=sorted(_ranked(counts.get("month"))),
+            facets={name: ranked(counts.get(name)) for name in FACETS},
+            months=sorted(ranked(counts.get("month"))),
         )
 
 
@@ -167,6 +167,6 @@ class Results:
         return sorted(per_year.items())
 
 
-def _ranked(counts) -> list[tuple[str, int]]:
+def ranked(counts) -> list[tuple[str, int]]:
     """Facet buckets, most frequent first; documents without a value (None) are not a bucket."""
     return sorted(((v, n) for v, n in counts or [] if v), key=lambda vc: (-vc[1], vc[0]))

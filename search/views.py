@@ -15,13 +15,11 @@ from django.views.decorators.http import require_GET
 
 from newspaper.models import Article
 from search import filters
-from search.filters import LABELS
 from search.forms import FACETS, ArchiveSearchForm
 from search.highlight import highlight, snippet
 
 PER_PAGE = 20
 EXPORT_LIMIT = 10_000
-FACET_LIMIT = 12
 WHOLE_RE = re.compile(r"[0-9]{1,9}")
 
 
@@ -45,34 +43,6 @@ def _articles(page) -> list[Article]:
     ids = [int(r.pk) for r in page.object_list]
     by_id = Article.objects.with_page().prefetch_related("credits__person").in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]
-
-
-FACET_LABELS = {name: LABELS[name] for name in FACETS}
-
-
-def _facet_links(request, name, buckets):
-    """Each bucket with a link that adds it to (or takes it off) the current filters: the first
-    FACET_LIMIT shown, the rest (up to forms.FACET_BUCKETS) behind 更多."""
-    chosen = request.GET.getlist(name)
-    kinds = dict(Article.Kind.choices)
-    links = []
-    for value, n in buckets:
-        params = request.GET.copy()
-        params.pop("page", None)
-        values = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
-        params.setlist(name, values)
-        label = kinds.get(value, value) if name == "kind" else value
-        links.append(
-            {"value": value, "label": label, "n": n, "selected": value in chosen, "url": "?" + params.urlencode()}
-        )
-    for value in chosen:  # a chosen value with no hits left stays visible, to be taken off
-        if value not in {b[0] for b in buckets}:
-            params = request.GET.copy()
-            params.setlist(name, [v for v in chosen if v != value])
-            links.append({"value": value, "label": value, "n": 0, "selected": True, "url": "?" + params.urlencode()})
-    # chosen values first among those shown, so that none hides behind 更多
-    links.sort(key=lambda link: not link["selected"])
-    return {"label": FACET_LABELS[name], "links": links[:FACET_LIMIT], "more": links[FACET_LIMIT:]}
 
 
 def _histogram(results, request):
@@ -121,7 +91,7 @@ def results(request):
             ],
             query=found.query,
             terms=terms,
-            facets={name: _facet_links(request, name, found.facets[name]) for name in FACETS},
+            facets={name: filters.facet_links(request.GET, name, found.facets[name]) for name in FACETS},
             histogram=_histogram(found, request),
             elapsed_ms=round((time.perf_counter() - started) * 1000),
             querystring=base.urlencode(),
