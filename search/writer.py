@@ -253,7 +253,11 @@ class IndexWriter:
         ids = list(dict.fromkeys(r.article_id for r in rows))
         uncertain = self.mark.exists()
         self.mark.touch()
-        new = set() if uncertain else {r.article_id for r in rows if r.new} - {r.article_id for r in rows if not r.new}
+        # "new" (add without looking for an older entry) holds only for a row's first try: a row
+        # that failed waits while later edits of its article are written, so by its retry the
+        # article may have an entry.
+        new = set() if uncertain else {r.article_id for r in rows if r.new and not r.attempts}
+        new -= {r.article_id for r in rows if not r.new or r.attempts}
         articles = []
         for start in range(0, len(ids), CHUNK):
             articles += Article.objects.for_index().filter(pk__in=ids[start : start + CHUNK])

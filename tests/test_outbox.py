@@ -189,6 +189,25 @@ class TestTheWriter:
         drain()
         assert check().matches and not queued()
 
+    def test_an_import_row_retried_after_an_edit_was_written_replaces_the_entry(self, db, monkeypatch):
+        """A new article's row fails; while it waits, an edit of the article is written; the
+        retry must not add a second entry beside the edit's."""
+        ingest_source(Source("002.txt", seed("002")))
+        first = Article.objects.order_by("pk").first()
+        IndexWork.objects.filter(article_id=first.pk).update(attempts=1, retry_at=None, error="OSError: earlier")
+        IndexWork.objects.exclude(article_id=first.pk).delete()
+        with transaction.atomic():  # the edit's row comes after the failed one: write it alone first
+            first.body += "后来的改动"
+            first.save()
+        failed = IndexWork.objects.filter(article_id=first.pk, new=True)
+        failed.update(retry_at=dt.datetime(2999, 1, 1, tzinfo=dt.UTC))
+        writer.IndexWriter().write_batch(force=True)
+        failed.update(retry_at=None)
+        drain()
+        pks = consistency.entries(connections["default"].get_backend())[0]
+        assert (pks == first.pk).sum() == 1
+        assert not check().extra
+
     def test_one_article_that_cannot_be_written_holds_back_only_itself(self, db, monkeypatch):
         for path in SEEDS:
             ingest_source(Source(path.name, path.read_bytes()))
