@@ -5,11 +5,12 @@ from django.contrib import admin, messages
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from newspaper import merging
-from newspaper.article_form import ArticleForm, corrected_fields, ocr_excerpt, remember
+from newspaper.article_form import ArticleForm, CreditFormSet, corrected_fields, ocr_excerpt, remember
 from newspaper.corrections import label_of
 from newspaper.history_display import ChangeSummary
 from newspaper.models import (
@@ -95,11 +96,34 @@ class IssueAdmin(admin.ModelAdmin):
         return obj._articles
 
 
-class ArticleInline(admin.StackedInline):
+class ArticleInline(admin.TabularInline):
+    """A page's articles, read-only, each with a link 纠错 to its own form: the one place where
+    an article is corrected, which remembers what a person changed (Article.corrected) so that
+    no re-import undoes it, and asks why. Edited here, a body or a title went unremembered and
+    the next import overwrote it (issue 13)."""
+
     model = Article
-    fields = (("order", "kind", "column"), "kicker", "title", "subtitle", "byline", "body", "captions")
+    fields = readonly_fields = ("order", "title_shown", "kind", "correct_link")
     extra = 0
-    show_change_link = True
+    can_delete = False
+    show_change_link = False  # correct_link instead, named for what it is for
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).only("page_id", "order", "title", "kind", "body", "captions")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="标题")
+    def title_shown(self, obj):
+        return obj.display_title
+
+    @admin.display(description="纠错")
+    def correct_link(self, obj):
+        return format_html('<a href="{}">纠错</a>', reverse("admin:newspaper_article_change", args=[obj.pk]))
 
 
 @admin.register(Page)
@@ -142,6 +166,7 @@ class CreditInline(admin.StackedInline):
     """Stacked: each field with its own label (a tabular inline labels only its columns)."""
 
     model = Credit
+    formset = CreditFormSet
     fields = (("person", "role", "order"),)
     autocomplete_fields = ("person",)
     extra = 0

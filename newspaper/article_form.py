@@ -66,6 +66,20 @@ class ArticleForm(forms.ModelForm):
         return self.cleaned_data["body"].replace("\r\n", "\n").replace("\r", "\n")
 
 
+class CreditFormSet(forms.BaseInlineFormSet):
+    """An article's credits. The same person twice in the same role breaks the credits' unique
+    constraint: said in Chinese with the fields' labels, where Django's own message names the
+    fields by their code names ("请修改person 和 role的重复数据")."""
+
+    def get_unique_error_message(self, unique_check):
+        fields = [self.model._meta.get_field(name) for name in unique_check if name != self.fk.name]
+        labels = "和".join(f"“{field.verbose_name}”" for field in fields)
+        return f"署名重复：{labels}都相同的署名只能有一条，请修改或删除重复的一行。"
+
+    def get_form_error(self):
+        return "这一行与上面的署名重复。"
+
+
 def corrected_fields(article: Article) -> list[str]:
     """The text fields whose value, about to be saved, differs from the stored row's (also when
     a version is restored from the history, which the form does not see as changes)."""

@@ -119,12 +119,27 @@ def conflicts(stored: list, parsed: list) -> list[Conflict]:
             found.append(Conflict(article, missing=True))
             continue
         differ = {
-            name: hunks(as_text(value_of(article, name)), as_text(value_of(parsed[i], name)))
+            name: hunks(shown(name, value_of(article, name)), shown(name, value_of(parsed[i], name)))
             for name in held(article, parsed[i])
         }
         if differ:
             found.append(Conflict(article, differ))
     return found
+
+
+def shown(name: str, value) -> str:
+    """A field's value as the upload report shows it: credits with their roles in Chinese ("程雪
+    记者"), the codes ("reporter") staying what is stored and compared."""
+    if name == "people":
+        value = [(person, role_label(role)) for person, role in value]
+    return as_text(value)
+
+
+def role_label(role: str) -> str:
+    """A credit's role as the web names it (Credit.Role: "reporter" → "记者")."""
+    from newspaper.models import Credit
+
+    return str(dict(Credit.Role.choices).get(role, role))
 
 
 def as_text(value) -> str:
