@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from newspaper import tasks, uploads
 from newspaper.i18n import localize
 from newspaper.models import IndexWriterStatus, Upload, UploadedFile
+from newspaper.templatetags.index_freshness import writer_message
 
 
 def may_upload(user) -> bool:
@@ -37,6 +38,8 @@ def archive_admin(view):
 
     return wrapped
 
+
+AGAIN = (UploadedFile.Status.FAILED, UploadedFile.Status.VALID)  # in an imported upload: to import again
 
 # Django's limits met while it parses a multipart body: too many files (DATA_UPLOAD_MAX_NUMBER_FILES,
 # set from UPLOAD_MAX_FILES), too many fields, too much in the fields other than files.
@@ -97,7 +100,8 @@ def upload_detail(request, pk):
             "importable": sum(1 for f in files if f.status == UploadedFile.Status.VALID and f.changes),
             "needs_date": any(f.needs for f in files),
             "editable": batch.status == Upload.Status.VALIDATED,
-            "fixable": [f for f in files if fixable and (f.needs or f.status == UploadedFile.Status.FAILED)],
+            # files that failed, lack a value, or were checked again and wait for a second look
+            "fixable": [f for f in files if fixable and (f.needs or f.status in AGAIN)],
             "done": done,
             "total": total,
             "backlog": uploads.index_backlog(batch),
@@ -129,13 +133,20 @@ def _confirm(request, batch: Upload):
     if bad:
         messages.error(request, "日期或版次不对（日期如 2022-05-19，版次为 1–64）：" + "、".join(bad))
         return redirect(batch)
-    lacking = uploads.confirm(batch, dates, pages, take_new)
-    batch.refresh_from_db()
-    if batch.status == Upload.Status.QUEUED:
+    confirmed = uploads.confirm(batch, dates, pages, take_new)
+    if confirmed.queued:
         tasks.import_upload(batch.pk)
         messages.success(request, "已开始导入，可在本页查看进度。")
-    if lacking:
-        messages.warning(request, "以下文件还缺少日期或版次，暂未导入；补全后可在本页导入：" + "、".join(lacking))
+    if confirmed.to_review:
+        messages.warning(
+            request,
+            "以下文件补全后会改动人工校正过的文章，本批暂未导入。请查看下方的差异，"
+            "逐篇选择保留校正或采用新文本，再确认导入：" + "、".join(confirmed.to_review),
+        )
+    if confirmed.lacking:
+        messages.warning(
+            request, "以下文件还缺少日期或版次，暂未导入；补全后可在本页导入：" + "、".join(confirmed.lacking)
+        )
     return redirect(batch)
 
 
@@ -144,13 +155,15 @@ def upload_status(request, pk):
     batch = uploads.settle(get_object_or_404(Upload, pk=pk))
     files = list(batch.files.defer("data"))
     done, total = Upload.progress_of(files)
+    # the index writer's error as the page shows it (_index_backlog.html): translated, values kept
+    backlog, writer = uploads.index_backlog(batch), IndexWriterStatus.current()
     return JsonResponse(
         {
             "status": batch.status,
             "label": batch.get_status_display(),
             "done": done,
             "total": total,
-            "index": {**uploads.index_backlog(batch), "writer_running": IndexWriterStatus.current().alive},
+            "index": {**backlog, "error": writer_message(backlog["error"]), "writer_running": writer.alive},
             "files": [
                 {"id": f.pk, "name": f.name, "status": f.status, "label": f.get_status_display(), "message": f.message}
                 for f in files

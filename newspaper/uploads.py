@@ -3,6 +3,7 @@ import on confirmation through the same service as the `ingest` command.
 
     upload = receive(files, user)     # validation report per file; nothing imported yet
     confirm(upload, dates)            # ready to import: the caller queues newspaper.tasks.import_upload
+                                      # (or held back: values missing, corrections to look at)
     run(upload)                       # what the job does; safe to run again after a crash
     settle(upload)                    # done once every article it stored is searchable
 """
@@ -183,38 +184,57 @@ def receive(incoming: list[Incoming], user) -> Upload:
     return upload
 
 
+@dataclass
+class Confirmed:
+    """What confirm() did: whether the upload is queued for import, and the files held back."""
+
+    queued: bool
+    lacking: list[str]  # still lack a value the admin has to give
+    to_review: list[str]  # checked again, they touch corrections the admin has not seen yet
+
+
 def confirm(
     upload: Upload,
     dates: dict[int, dt.date],
     pages: dict[int, int] | None = None,
     take_new: dict[int, list[int]] | None = None,
-) -> list[str]:
+) -> Confirmed:
     """Apply the dates and page numbers the admin supplied and the corrections to give up, check
     those files again, and mark the upload queued (the caller queues the job once this has
     committed). Also for an upload already imported: its files that failed, or waited for a
-    value, are checked again and imported. Returns the names of the files that still lack a
-    value the admin has to give: they are left out, and can be completed and imported later."""
+    value, or wait for a second look, are checked again and imported.
+
+    Files that still lack a value are left out, to be completed and imported later. A file whose
+    new check finds corrected articles it would change, other than those its report already
+    showed (a dump that lacked its date could not be compared with the stored page), holds the
+    whole upload back: the admin sees the diff and chooses to keep each correction or take the
+    new text before anything is imported (issue 13)."""
     pages, take_new = pages or {}, take_new or {}
     retry = upload.status in (Upload.Status.DONE, Upload.Status.FAILED)
+    again_statuses = (UploadedFile.Status.FAILED, UploadedFile.Status.VALID)  # valid: held back last time
     with transaction.atomic():
-        lacking = []
+        lacking, to_review = [], []
         for item in upload.files.select_for_update().defer("data"):  # bytes read for files checked again
-            again = retry and (item.status == UploadedFile.Status.FAILED or item.needs)
+            again = retry and (item.status in again_statuses or item.needs)
             if item.pk in dates or item.pk in pages or again:
+                shown = item.report.get("corrections", [])
                 item.date = dates.get(item.pk, item.date)
                 item.page_number = pages.get(item.pk, item.page_number)
                 source = Source(item.name, bytes(item.data))
                 item.status, item.report, item.message = check(source, item.date, item.page_number)
+                if item.report.get("corrections") and item.report["corrections"] != shown:
+                    to_review.append(item.name)
             if item.needs:
                 lacking.append(item.name)
             offered = {c["article"] for c in item.report.get("corrections", [])}
             item.take_new = sorted(offered & set(take_new.get(item.pk, [])))
             item.save(update_fields=["date", "page_number", "status", "report", "message", "take_new"])
-        if upload.files.filter(status=UploadedFile.Status.VALID).exists():  # else it waits for values
+        queued = not to_review and upload.files.filter(status=UploadedFile.Status.VALID).exists()
+        if queued:  # else it waits for values, or for the admin's second look
             upload.status = Upload.Status.QUEUED
             upload.finished_at = None
             upload.save(update_fields=["status", "finished_at"])
-    return lacking
+    return Confirmed(queued, lacking, to_review)
 
 
 def run(upload_id: int) -> Upload:

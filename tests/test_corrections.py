@@ -5,6 +5,8 @@ text instead, and the history tells which version came from which import or pers
 from __future__ import annotations
 
 import io
+import json
+import re
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -138,21 +140,99 @@ class TestReimport:
 
         article = Article.objects.get(pk=corrected.pk)
         credits = list(article.credits.order_by("order"))
-        form = {"credits-TOTAL_FORMS": len(credits), "credits-INITIAL_FORMS": len(credits)}
-        for n, credit in enumerate(credits):
-            form |= {
-                f"credits-{n}-id": credit.pk,
-                f"credits-{n}-article": article.pk,
-                f"credits-{n}-person": credit.person_id,
-                f"credits-{n}-role": "other" if n == 0 else credit.role,
-                f"credits-{n}-order": credit.order,
-            }
-        admin_edit(client, article, **form)
+        admin_edit(client, article, **credits_form(article, first_role="other"))
         article.refresh_from_db()
         assert set(article.corrected) == {"body", "people"}
         ingest_source(Source("002-rescan.txt", rescan()))
         roles = list(Credit.objects.filter(article=article).order_by("order").values_list("role", flat=True))
         assert roles[0] == "other" and len(roles) == len(credits)
+
+
+def shown(value):
+    """A value as a form shows it: JSON for a JSONField's list."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
+
+
+class TestOnlyTheArticleFormCorrects:
+    """The page admin lists a page's articles read-only, each with a link to its own form: a
+    correction made anywhere else would go unremembered and a re-import would overwrite it."""
+
+    def page_form(self, client, page) -> dict:
+        """The page's change form as the browser would post it back, every field as shown."""
+        response = client.get(f"/admin/newspaper/page/{page.pk}/change/")
+        data = {k: v for k, v in response.context["adminform"].form.initial.items() if v is not None}
+        for inline in response.context["inline_admin_formsets"]:
+            formset = inline.formset
+            data |= {f"{formset.prefix}-{k}": v for k, v in formset.management_form.initial.items()}
+            for form in formset.forms:
+                data |= {form.add_prefix(k): shown(v) for k, v in form.initial.items() if v is not None}
+                data[form.add_prefix("id")] = form.instance.pk
+        return data
+
+    def test_the_page_admin_cannot_overwrite_a_correction(self, client, corrected):
+        data = self.page_form(client, corrected.page)
+        n = next(k.split("-")[1] for k, v in data.items() if k.endswith("-id") and v == corrected.pk)
+        # what the old inline's fields would have sent: the OCR's text back over the correction
+        data |= {f"articles-{n}-body": corrected.body.replace(RIGHT, WRONG), f"articles-{n}-title": "改掉的标题"}
+        data[f"articles-{n}-captions"] = '["改掉的图片说明"]'
+        data[f"articles-{n}-DELETE"] = "on"  # nor delete it
+        versions = corrected.history.count()
+        response = client.post(f"/admin/newspaper/page/{corrected.page_id}/change/", data)
+        assert response.status_code == 302, [i.formset.errors for i in response.context["inline_admin_formsets"]]
+        article = Article.objects.get(pk=corrected.pk)
+        assert RIGHT in article.body and article.title == TITLE and article.corrected == ["body"]
+        assert article.history.count() == versions
+
+    def test_the_page_admin_links_each_article_to_its_correcting_form(self, client, corrected):
+        html = client.get(f"/admin/newspaper/page/{corrected.page_id}/change/").text
+        assert f'href="/admin/newspaper/article/{corrected.pk}/change/">纠错</a>' in html
+        assert 'name="articles-0-body"' not in html and 'name="articles-0-captions"' not in html
+        assert TITLE in html
+
+
+def credits_form(article, first_role: str | None = None, extra: dict | None = None) -> dict:
+    """An article's credits as its correcting form posts them: the first one's role changed, and
+    one more credit ({"person": id, "role": code}) added, when given."""
+    credits = list(article.credits.order_by("order"))
+    rows = [
+        {"id": c.pk, "person": c.person_id, "role": first_role if n == 0 and first_role else c.role, "order": c.order}
+        for n, c in enumerate(credits)
+    ]
+    if extra:
+        rows.append({"order": len(rows), **extra})
+    form = {"credits-TOTAL_FORMS": len(rows), "credits-INITIAL_FORMS": len(credits)}
+    for n, row in enumerate(rows):
+        form |= {f"credits-{n}-{k}": v for k, v in row.items()} | {f"credits-{n}-article": article.pk}
+    return form
+
+
+def form_of(client, article) -> dict:
+    """The article's correcting form as shown, to post back (tests.conftest.admin_edit's data)."""
+    form = client.get(f"/admin/newspaper/article/{article.pk}/change/").context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k not in ("topics", "unions")}
+    return data | {
+        "page": article.page_id,
+        "captions": "\n".join(article.captions),
+        "pull_quotes": "\n".join(article.pull_quotes),
+        "topics": [t.pk for t in article.topics.all()],
+        "unions": [u.pk for u in article.unions.all()],
+    }
+
+
+class TestCreditsForm:
+    def test_a_duplicate_credit_is_refused_in_chinese(self, client, corrected):
+        article = Article.objects.get(pk=corrected.pk)
+        first, count = article.credits.order_by("order").first(), article.credits.count()
+        twice = credits_form(article, extra={"person": first.person_id, "role": first.role})
+        response = client.post(f"/admin/newspaper/article/{article.pk}/change/", form_of(client, article) | twice)
+        assert response.status_code == 200  # the form again, with the message
+        (inline,) = response.context["inline_admin_formsets"]
+        errors = [*inline.formset.non_form_errors(), *(e for f in inline.formset.errors for e in f.get("__all__", []))]
+        assert errors and "“姓名”和“角色”" in errors[0]
+        assert not [e for e in errors if re.search("[A-Za-z]", e)], errors
+        assert article.credits.count() == count
+        html = response.text
+        assert "请修改person" not in html and "“姓名”和“角色”都相同的署名只能有一条" in html
 
 
 def upload(client, name: str, data: bytes) -> Upload:
@@ -172,6 +252,17 @@ class TestUploadReport:
         page = client.get(batch.get_absolute_url()).text
         assert "<del" in page and "（校正）" in page and f'name="take-{item.pk}"' in page
         assert "采用新文本" in page
+
+    def test_the_credits_diff_names_the_roles_in_chinese(self, client, corrected):
+        article = Article.objects.get(pk=corrected.pk)
+        admin_edit(client, article, **credits_form(article, first_role="photographer"))
+        batch = upload(client, "002-rescan.txt", rescan())
+        (conflict,) = batch.files.get().report["corrections"]
+        people = next(f for f in conflict["fields"] if f["field"] == "people")
+        parts = [h[k] for h in people["hunks"] for k in ("before", "old", "new", "after")]
+        assert "摄影" in "".join(parts) and not [p for p in parts if re.search("[A-Za-z]", p)], parts
+        page = client.get(batch.get_absolute_url()).text
+        assert "署名人员" in page and "photographer" not in page and "reporter" not in page
 
     def test_confirming_keeps_the_correction_by_default(self, client, corrected, editor):
         batch = upload(client, "002-rescan.txt", rescan())
@@ -223,6 +314,55 @@ class TestNoDeadEnds:
         item.refresh_from_db()
         assert item.status == "created", item.message
         assert Article.objects.filter(page__number=3, page__issue__date="2020-01-02").exists()
+
+    def test_a_completed_file_shows_the_corrections_it_touches_before_it_is_imported(self, client, corrected):
+        undated = rescan(seed("002").decode().replace("2022年5月19日\n", "", 1))
+        batch = upload(client, "002-undated.txt", undated)
+        item = batch.files.get()
+        assert item.report["needs_date"] and not item.report.get("corrections")  # not comparable yet
+        client.post(batch.get_absolute_url(), {f"date-{item.pk}": "2022-05-19"})
+        batch.refresh_from_db()
+        item.refresh_from_db()
+        assert batch.status == "validated" and item.status == "valid"  # checked again, not imported
+        assert [c["article"] for c in item.report["corrections"]] == [corrected.pk]
+        assert RIGHT in Article.objects.get(pk=corrected.pk).body
+        page = client.get(batch.get_absolute_url()).text
+        assert "会改动人工校正过的文章" in page and "<del" in page and "（校正）" in page
+        assert f'name="take-{item.pk}" value="{corrected.pk}"' in page and "确认导入 1 个文件" in page
+        client.post(batch.get_absolute_url(), {f"take-{item.pk}": str(corrected.pk)})  # the second look
+        item.refresh_from_db()
+        assert item.status == "updated", item.message
+        assert RIGHT not in Article.objects.get(pk=corrected.pk).body
+
+    def test_a_failed_file_retried_shows_corrections_made_since_before_it_is_imported(
+        self, client, editor, monkeypatch
+    ):
+        import newspaper.uploads
+
+        assert ingest_source(Source("002.txt", seed("002"))).status == Status.CREATED
+        real = newspaper.uploads.ingest_source
+        monkeypatch.setattr(
+            newspaper.uploads,
+            "ingest_source",
+            lambda source, **kw: newspaper.ingest.Outcome(source.name, Status.FAILED, "disk full"),
+        )
+        batch = upload(client, "002-rescan.txt", rescan())
+        client.post(batch.get_absolute_url())
+        item = batch.files.get()
+        assert item.status == "failed" and not item.report.get("corrections")
+        monkeypatch.setattr(newspaper.uploads, "ingest_source", real)
+        article = Article.objects.get(title=TITLE)  # corrected after the upload was checked
+        admin_edit(client, article, body=article.body.replace(WRONG, RIGHT))
+        client.post(batch.get_absolute_url())
+        item.refresh_from_db()
+        assert item.status == "valid" and [c["article"] for c in item.report["corrections"]] == [article.pk]
+        page = client.get(batch.get_absolute_url()).text
+        assert "<del" in page and f'name="take-{item.pk}" value="{article.pk}"' in page
+        assert "补全后导入 1 个文件" in page
+        client.post(batch.get_absolute_url())  # seen: the correction kept (the default)
+        item.refresh_from_db()
+        assert item.status == "updated", item.message
+        assert RIGHT in Article.objects.get(pk=article.pk).body
 
     def test_a_file_that_failed_at_import_is_retried_from_its_upload_page(self, client, editor, monkeypatch):
         import newspaper.uploads
