@@ -8,14 +8,24 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from newspaper.parser.reasons import Reason
+
+# Reasons whose value is an exception's own text ("IntegrityError: UNIQUE constraint failed: …"),
+# which no catalogue translates: the web says what happened without it, and where to look; the
+# command line prints it whole, and the import logs it with its traceback (issue 13).
+WITHOUT_DETAIL = {
+    "could not store the page: {error}": gettext_noop("could not store the page (the server log has the details)"),
+    "cannot read the entry: {error}": gettext_noop("cannot read the entry (the archive may be damaged or encrypted)"),
+}
 
 
 def localize(message: str) -> str:
     """The message in the active language: a Reason by its template, filled with its values
     (themselves localized when they are reasons); any other text as it is in the catalogue."""
+    if isinstance(message, Reason) and message.template in WITHOUT_DETAIL:
+        return gettext(WITHOUT_DETAIL[message.template])
     if isinstance(message, Reason):
         params = {k: localize(v) if isinstance(v, Reason) else v for k, v in message.params.items()}
         return gettext(message.template).format(**params) if params else gettext(message.template)

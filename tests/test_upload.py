@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from haystack.query import SearchQuerySet
 
 from newspaper.models import Article, IndexWork, Page, Upload, UploadedFile
@@ -231,6 +232,46 @@ class TestImport:
         drain()
         batch.refresh_from_db()
         assert batch.status == "done"
+
+
+class TestMessages:
+    """What the upload page and its live progress say, in Chinese: the same words on both."""
+
+    def test_the_progress_gives_the_index_writers_error_as_the_page_does(self, client, archivist):
+        batch = upload(client, txt("000.txt", seed("000")))
+        client.post(batch.get_absolute_url())
+        stuck = "the index lock (/x/index.writer.lock) was held by another process over 60 s"
+        IndexWork.objects.update(error=stuck, attempts=1)
+        data = client.get(f"/uploads/{batch.pk}/status.json").json()
+        assert data["index"]["error"] == "索引锁（/x/index.writer.lock）被另一个进程占用超过 60 秒"
+        assert f"（原因：{data['index']['error']}）" in client.get(batch.get_absolute_url()).text
+
+    def test_a_page_that_cannot_be_stored_says_so_without_the_exceptions_english(
+        self, client, archivist, monkeypatch, caplog
+    ):
+        import newspaper.ingest
+
+        def refuse(*args, **kwargs):
+            raise RuntimeError("database is locked")
+
+        monkeypatch.setattr(newspaper.ingest, "_store_page", refuse)
+        batch = upload(client, txt("000.txt", seed("000")))
+        client.post(batch.get_absolute_url())
+        item = batch.files.get()
+        assert item.status == "failed" and item.message == "无法保存这个版面（详细原因见服务器日志）"
+        assert "database is locked" in caplog.text  # the details, for whoever reads the log
+        data = client.get(f"/uploads/{batch.pk}/status.json").json()
+        assert data["files"][0]["message"] == item.message
+        assert "RuntimeError" not in client.get(batch.get_absolute_url()).text
+
+    def test_an_unreadable_entry_of_a_zip_says_so_in_chinese(self, client, archivist):
+        from newspaper.i18n import localize
+        from newspaper.parser.reasons import reason
+
+        message = reason("cannot read the entry: {error}", error="Bad CRC-32 for file '000.txt'")
+        assert str(message) == "cannot read the entry: Bad CRC-32 for file '000.txt'"  # the command line's
+        with translation.override("zh-hans"):
+            assert localize(message) == "无法读取压缩包中的这个文件（压缩包可能已损坏或加密）"
 
 
 class TestCorrections:
