@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -27,6 +28,13 @@ from newspaper.models import (
     UploadedFile,
 )
 from newspaper.templatetags.index_freshness import writer_message
+
+
+def yes_no(value: bool | None) -> str:
+    """The admin's own yes/no icon, its alt text in Chinese: a column marked boolean=True gets
+    alt="True" or "False", which screen readers read out (issue 13)."""
+    name, alt = {True: ("yes", "是"), False: ("no", "否")}.get(value, ("unknown", "未知"))
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{name}.svg"), alt)
 
 
 class ArticleCountMixin:
@@ -157,9 +165,9 @@ class PageAdmin(ArticleCountMixin, admin.ModelAdmin):
     )
     inlines = [ArticleInline]
 
-    @admin.display(description="有提示", boolean=True)
+    @admin.display(description="有提示")
     def has_warnings(self, obj):
-        return bool(obj.warnings)
+        return yes_no(bool(obj.warnings))
 
 
 class CreditInline(admin.StackedInline):
@@ -329,7 +337,7 @@ class IndexWorkAdmin(admin.ModelAdmin):
     """What the index writer has still to write, and why what failed failed. Read-only: the
     rows are written with the changes that need them and deleted by the writer."""
 
-    list_display = ("article_link", "page_id", "queued_at", "bulk", "attempts", "error_shown", "retry_at")
+    list_display = ("article_link", "page_id", "queued_at", "bulk_shown", "attempts", "error_shown", "retry_at")
     list_filter = ("bulk", ("error", admin.EmptyFieldListFilter))
     search_fields = ("=article_id", "error")
     date_hierarchy = "queued_at"
@@ -340,6 +348,10 @@ class IndexWorkAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="批量导入", ordering="bulk")
+    def bulk_shown(self, obj):
+        return yes_no(obj.bulk)
 
     @admin.display(description="错误")
     def error_shown(self, obj):
@@ -394,9 +406,9 @@ class IndexWriterStatusAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="运行中", boolean=True)
+    @admin.display(description="运行中")
     def running(self, obj):
-        return obj.alive
+        return yes_no(obj.alive)
 
 
 admin.site.site_header = "浙江工人日报 全文档案 · 管理"

@@ -17,9 +17,9 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from newspaper.i18n import localize
-from newspaper.models import Article, Topic, Union, Upload
+from newspaper.models import Article, Credit, Topic, Union, Upload, UploadedFile
 from newspaper.parser import ParseError, parse_dump, parse_text
-from tests.conftest import admin_edit
+from tests.conftest import admin_edit, seed
 
 ROOT = Path(__file__).parent.parent
 CATALOGUE = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
@@ -27,9 +27,10 @@ CATALOGUE = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 # Two or more English words in a row: a message, a column header, a button left untranslated.
 ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[ ,:'-]+[A-Za-z]{2,})+")
 # Runs that are English in Chinese text too (a name, a format), each one seen on a page and not
-# a message. Empty so far: CSV, OCR, UTF-8, SHA-256, GB18030, CN… are single words to the regex;
-# file and user names are taken out page by page (english_in's `names`).
-ALLOWED: set[str] = set()
+# a message: an HTTP header's name, given after what it means (the 411 page). CSV, OCR, UTF-8,
+# SHA-256, GB18030, CN… are single words to the regex; file and user names are taken out page by
+# page (english_in's `names`).
+ALLOWED: set[str] = {"Content-Length"}
 
 
 class VisibleText(HTMLParser):
@@ -68,12 +69,53 @@ def visible_text(html: str) -> str:
     return "\n".join(" ".join(part.split()) for part in parser.parts if part.strip())
 
 
+# Single words that only the project's code says, never its pages: the codes of roles, kinds,
+# statuses and levels (a diff once read "程雪 reporter"), and empty values printed as text.
+PROJECT_WORDS = frozenset(
+    {
+        *Credit.Role.values,
+        *Article.Kind.values,
+        *Union.Level.values,
+        *Upload.Status.values,
+        *UploadedFile.Status.values,
+        *("None", "True", "False", "null", "undefined", "NaN"),
+    }
+)
+WORD = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z]+(?![A-Za-z0-9_-])")
+# An address or a file name in the text ("www.zjgrrb.com", "zicxw@163.com", "/x/photo.jpg"):
+# its words are not messages.
+ADDRESS = re.compile(r"[^\s，。、；：（）“”]*[/@][^\s，。、；：（）“”]*|[\w.-]+\.[A-Za-z0-9]{2,4}\b", re.ASCII)
+
+
 def english_in(html: str, names: tuple[str, ...] = ()) -> list[str]:
-    """The runs of English words on a page, once the given file or user names are taken out."""
+    """The runs of English words on a page, and the single words of the project's code, once the
+    given file or user names are taken out. Only what a person reads (visible_text): ids, classes,
+    links and form values are markup."""
     text = visible_text(html)
     for name in names:
         text = text.replace(name, " ")
-    return sorted({m.group(0) for m in ENGLISH.finditer(text)} - ALLOWED)
+    runs = {m.group(0) for m in ENGLISH.finditer(text)} - ALLOWED
+    words = {w for w in WORD.findall(ADDRESS.sub(" ", text)) if w in PROJECT_WORDS}
+    return sorted(runs | words)
+
+
+def test_the_detector_catches_a_single_word_of_the_project_and_ignores_markup():
+    assert english_in("<p>程雪 reporter</p>") == ["reporter"]
+    assert english_in("<td>None</td><td>（photographer）</td><p>状态：failed。</p>") == [
+        "None",
+        "failed",
+        "photographer",
+    ]
+    assert english_in('<button title="news">记者</button>') == ["news"]  # a title is read too
+    markup = (
+        '<div id="news" class="reporter photo" data-role="reporter">'
+        '<a href="/search/?kind=news&amp;role=reporter">记者</a>'
+        '<input type="hidden" name="role" value="reporter">'
+        '<select name="role"><option value="photographer">摄影</option></select>'
+        "<p>电子版: www.news.com/photo/ 信箱 done@163.com 文件 photo.txt</p>"
+        '<tr class="status-failed"><td>导入失败</td></tr></div>'
+    )
+    assert english_in(markup) == []
 
 
 # -- the pages ------------------------------------------------------------------------------------
@@ -130,14 +172,24 @@ def public_pages() -> list[str]:
     ]
 
 
+# English that files owned elsewhere still show, each pinned by a strict xfail test below that
+# fails once it is fixed: then take it out of here too.
+NOT_YET = {"/search/": {"None"}, "/search/?q=工会": {"None"}}  # the 版面 facet: pages without a name
+
+
 def test_no_public_page_shows_english(client, archive):
     found = {}
     for url in public_pages():
         response = client.get(url)
         assert response.status_code in (200, 400, 404), url
-        if english := english_in(response.text):
-            found[url] = english
+        if english := set(english_in(response.text)) - NOT_YET.get(url, set()):
+            found[url] = sorted(english)
     assert not found
+
+
+@pytest.mark.xfail(strict=True, reason="search/*: the 版面 facet lists the pages without a name as None")
+def test_the_search_facets_never_say_none(client, archive):
+    assert "None" not in english_in(client.get("/search/").text)
 
 
 def test_the_error_pages_speak_chinese_in_the_site_layout(client, db):
@@ -182,6 +234,83 @@ def test_the_upload_pages_speak_chinese_about_invalid_files(client, archivist, i
     assert not found
     detail = client.get(invalid_upload.get_absolute_url()).text
     assert "文件是空的" in detail and "不是文本" in detail and "出版日期" in detail
+
+
+def test_the_upload_pages_speak_chinese_about_corrections_and_a_finished_import(
+    client, admin_client, archivist, archive
+):
+    """An upload's report with a corrected article (its credits' roles too), the flash messages
+    of a confirmation (started, a file still lacking a value, a file held for a second look),
+    and the finished import."""
+    from tests.conftest import drain
+    from tests.test_corrections import NO_MASTHEAD, RIGHT, TITLE, WRONG, credits_form, rescan
+
+    article = Article.objects.get(title=TITLE)
+    edits = credits_form(article, first_role="photographer")
+    admin_edit(admin_client, article, body=article.body.replace(WRONG, RIGHT), **edits)
+    client.force_login(archivist)
+    files = [SimpleUploadedFile("002-rescan.txt", rescan()), SimpleUploadedFile(UNDATED, NO_MASTHEAD)]
+    assert client.post("/upload/", {"files": files}).status_code == 302
+    batch = Upload.objects.latest("pk")
+    names = ("002-rescan.txt", "002-undated.txt", UNDATED, "archivist", "admin")
+    report = client.get(batch.get_absolute_url()).text
+    assert "署名人员" in report and "<del" in report
+    assert not english_in(report, names)
+    undated = batch.files.get(name=UNDATED)
+    client.post(batch.get_absolute_url(), {f"date-{undated.pk}": "2020-01-02"})  # its page number forgotten
+    drain()
+    finished = client.get(batch.get_absolute_url()).text
+    assert "已开始导入" in finished and "缺少日期或版次" in finished and "已完成" in finished
+    assert not english_in(finished, names)
+    undated_rescan = rescan(seed("002").decode().replace("2022年5月19日\n", "", 1))
+    response = client.post("/upload/", {"files": [SimpleUploadedFile("002-undated.txt", undated_rescan)]})
+    assert response.status_code == 302
+    held = Upload.objects.latest("pk")
+    item = held.files.get()
+    client.post(held.get_absolute_url(), {f"date-{item.pk}": "2022-05-19"})
+    second_look = client.get(held.get_absolute_url()).text
+    assert "会改动人工校正过的文章" in second_look
+    assert not english_in(second_look, names)
+
+
+def test_the_refusals_before_the_body_is_read_speak_chinese(db):
+    """413 (too large) and 411 (no length) come from a middleware, in the site's layout."""
+    from tests.test_security import through_the_stack, unread_upload
+
+    for length, status in ((10 * 2**30, 413), (None, 411)):
+        response = through_the_stack(unread_upload(length))
+        assert response.status_code == status
+        html = response.content.decode()
+        assert 'class="masthead"' in html and not english_in(html), status
+
+
+def test_the_admin_speaks_chinese_on_the_pages_editors_use(admin_client, archive):
+    """The change pages of a page and an upload, the lists of unions, topics and people, and a
+    version of an article (the page that restores it)."""
+    from newspaper.models import Page, Person
+
+    article = Article.objects.get(title="省总工会举办基层党组织书记培训班")
+    admin_edit(admin_client, article, body=article.body + "（更正）", change_reason="据版面图片改正")
+    version = article.history.order_by("history_date").first()  # the import's, before the correction
+    invalid = [SimpleUploadedFile(EMPTY, b""), SimpleUploadedFile(UNDATED, "工会新闻\n".encode())]
+    assert admin_client.post("/upload/", {"files": invalid}).status_code == 302
+    found = {}
+    for url in (
+        f"/admin/newspaper/page/{article.page_id}/change/",
+        f"/admin/newspaper/page/{Page.objects.exclude(pk=article.page_id).first().pk}/change/",
+        f"/admin/newspaper/upload/{Upload.objects.latest('pk').pk}/change/",
+        "/admin/newspaper/union/",
+        "/admin/newspaper/topic/",
+        "/admin/newspaper/person/",
+        f"/admin/newspaper/person/{Person.objects.first().pk}/change/",
+        f"/admin/newspaper/union/{Union.objects.first().pk}/change/",
+        f"/admin/newspaper/article/{article.pk}/history/{version.history_id}/",
+    ):
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        if english := english_in(response.text, ("admin", EMPTY, UNDATED)):
+            found[url] = english
+    assert not found
 
 
 def test_the_admin_speaks_chinese_on_the_article_pages(admin_client, archive):
