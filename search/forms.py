@@ -40,14 +40,20 @@ FIRST_DAY, LAST_DAY = dt.date(1949, 1, 1), dt.date(2100, 12, 31)
 def _within_years(day: dt.date | None) -> dt.date | None:
     """A date the archive can hold (0999-12-31 would overflow the index's date arithmetic)."""
     if day is not None and not FIRST_DAY <= day <= LAST_DAY:
-        raise ValidationError("日期无效：应在 1949-01-01 与 2100-12-31 之间")
+        raise ValidationError("日期无效：应在 1949年1月1日与 2100年12月31日之间")
     return day
 
 
 class ArchiveSearchForm(forms.Form):
     SORTS = [("relevance", "相关度"), ("newest", "日期从新到旧"), ("oldest", "日期从旧到新")]
 
-    q = forms.CharField(label="检索词", required=False, max_length=200)
+    q = forms.CharField(
+        label="检索词",
+        required=False,
+        max_length=200,
+        # Django's own words for this ("不允许是用空字符串") read as if the box were empty.
+        error_messages={"null_characters_not_allowed": "检索词含有无效的控制字符"},
+    )
     within = ValuesField(label="二次检索词", required=False)  # earlier queries the results must also match
     date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -64,7 +70,7 @@ class ArchiveSearchForm(forms.Form):
         regex=r"^(19[4-9][0-9]|20[0-9][0-9]|2100)-(0[1-9]|1[0-2])$",
         required=False,
         widget=forms.HiddenInput,
-        error_messages={"invalid": "月份无效（如 2022-04，1949–2100 年）"},
+        error_messages={"invalid": "月份无效（应为 1949–2100 年间的一个月，如 2022年4月）"},
     )
     union = ValuesField(label="工会", required=False)
     topic = ValuesField(label="主题", required=False)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import csv
 import re
 import time
+from functools import wraps
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -104,13 +105,33 @@ def results(request):
     return render(request, "search/results.html", context, status=200 if form.is_valid() else 400)
 
 
-def _error(form) -> JsonResponse:
-    errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
+def json_error(status: int, error: str, message: str, fields: dict | None = None) -> JsonResponse:
+    """Every error of the API and the export has one shape: a code for scripts (`error`), a
+    sentence in Chinese for people (`message`), and the parameters at fault (`fields`)."""
     return JsonResponse(
-        {"error": "invalid parameters", "message": "检索参数无效", "fields": errors},
-        status=400,
+        {"error": error, "message": message, "fields": fields or {}},
+        status=status,
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+def _error(form) -> JsonResponse:
+    errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
+    return json_error(400, "invalid parameters", "检索参数无效", errors)
+
+
+def api_get(view):
+    """require_GET for the API: a refused method answers in the API's JSON error shape."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            response = json_error(405, "method not allowed", "只接受 GET 请求")
+            response["Allow"] = "GET, HEAD"
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _result_json(request, article: Article, terms) -> dict:
@@ -127,19 +148,20 @@ def _result_json(request, article: Article, terms) -> dict:
     }
 
 
-@require_GET
+@api_get
 def api_search(request):
     form = ArchiveSearchForm(request.GET)
     if not form.is_valid():
         return _error(form)
-    raw_page = request.GET.get("page", "1")
-    if whole_number(raw_page) is None:
-        return JsonResponse({"error": "invalid parameters", "fields": {"page": ["需要正整数"]}}, status=400)
+    number = whole_number(request.GET.get("page", "1"))
+    if number is None:
+        return json_error(400, "invalid parameters", "页码无效：需要正整数", {"page": ["需要正整数"]})
     found = form.results()
-    paginator = paginate(found.sqs, raw_page)
-    if int(raw_page) > max(1, paginator.num_pages):
-        return JsonResponse({"error": "invalid parameters", "fields": {"page": ["超出范围"]}}, status=400)
-    page = paginator.page(int(raw_page))
+    paginator = paginate(found.sqs, number)
+    if number > max(1, paginator.num_pages):
+        message = f"页码超出范围：共 {paginator.num_pages} 页"
+        return json_error(400, "invalid parameters", message, {"page": ["超出范围"]})
+    page = paginator.page(number)
     facets = {name: [list(vc) for vc in found.facets[name]] for name in FACETS}
     facets["year"] = [[year, n] for year, n in found.years]
     return JsonResponse(
@@ -154,9 +176,11 @@ def api_search(request):
     )
 
 
-@require_GET
+@api_get
 def api_article(request, pk):
-    article = get_object_or_404(Article.objects.for_index(), pk=pk)
+    article = Article.objects.for_index().filter(pk=pk).first()
+    if article is None:
+        return json_error(404, "not found", "没有这篇文章")
     return JsonResponse(
         {
             "id": article.pk,
@@ -186,7 +210,7 @@ def api_article(request, pk):
 CSV_HEADER = ["编号", "日期", "版次", "引题", "标题", "副题", "署名", "工会", "主题", "链接"]
 
 
-@require_GET
+@api_get
 def export_csv(request):
     """The current result set as CSV (UTF-8 with BOM, so Excel opens Chinese correctly)."""
     form = ArchiveSearchForm(request.GET)

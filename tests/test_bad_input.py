@@ -3,10 +3,16 @@ normalised page), never a 500; CSV cells cannot carry spreadsheet formulas."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from urllib.parse import quote, urlencode
+
 import pytest
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from search.forms import FACETS
+from tests.conftest import on_postgresql
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +25,23 @@ LISTED = [
     "/search/?page=²",
     "/search/?page=①",
     "/api/search?page=①",
-    "/articles/1/?rank=²&q=a",
-    "/articles/1/?rank=1&month=0000-01",
+    "/articles/{article}/?rank=²&q=a",
+    "/articles/{article}/?rank=1&month=0000-01",
+    "/articles/99999999999999999999/",
+    "/api/articles/99999999999999999999",
+    "/api/search?page=99999999999999999999",
+    "/search/facet/union/?page=²&match=%00",
+    pytest.param(
+        "/unions/%00/",
+        marks=pytest.mark.xfail(
+            on_postgresql(),
+            strict=True,
+            reason="newspaper/views.py union_detail looks a NUL up in PostgreSQL, which refuses it: a 500",
+        ),
+    ),
+    "/issues/2022/%00/19/",
+    "/search/?union=%00&q=%00",
+    "/search/facet/kind/?page=99999999999999999999",
     "/issues/0/",
     "/issues/99999/",
     "/issues/99999999999999999999/",
@@ -39,19 +60,23 @@ def quiet_client():
 
 @pytest.mark.parametrize("url", LISTED)
 def test_a_bad_parameter_is_never_a_server_error(archive, quiet_client, url):
+    from newspaper.models import Article
+
+    url = url.format(article=Article.objects.first().pk)  # ids are not reset on PostgreSQL
     response = quiet_client.get(url)
     assert response.status_code < 500, (url, response.status_code)
-    if response.status_code == 400:
-        text = response.content.decode()
-        if url.startswith(("/api/", "/search/export")):
-            assert response["Content-Type"].startswith("application/json") and "error" in response.json()
-        else:
-            assert "无效" in text, text[:300]
+    if url.startswith(("/api/", "/search/export")) and response.status_code >= 400:
+        assert response["Content-Type"].startswith("application/json")
+        assert set(response.json()) == {"error", "message", "fields"}, response.json()
+    elif response.status_code == 400:
+        assert "无效" in response.content.decode(), response.content.decode()[:300]
 
 
-VIEWS = ["/search/", "/api/search", "/search/export.csv", "/articles/1/", "/calendar/", "/unions/", "/topics/"]
-PARAMS = ["q", "page", "month", "year", "date_from", "date_to", "sort", "kind", "union", "topic", "person", "rank"]
-
+# Every query parameter a view reads, and one no view knows.
+PARAMS = [
+    *("q", "page", "month", "year", "date_from", "date_to", "sort", "kind", "rank", "within", "match"),
+    *("union", "topic", "person", "region", "page_name", "nonsense"),
+]
 
 # Any text, and the shapes that reach int() and date arithmetic: numbers of every size, dates
 # and months of any year, digits that are not ASCII.
@@ -59,18 +84,99 @@ VALUES = st.one_of(
     st.text(max_size=24),
     st.from_regex(r"\A-?[0-9]{1,22}\Z"),
     st.from_regex(r"\A[0-9]{1,6}-[0-9]{1,3}(-[0-9]{1,3})?\Z"),
-    st.sampled_from(["²", "①", "٣", "0", "-1", "1e9", "0000-01", "9999-12-31", " 3"]),
+    st.sampled_from(["²", "①", "٣", "0", "-1", "1e9", "0000-01", "9999-12-31", " 3", "", "'", "%", "\x00"]),
 )
+QUERY = st.lists(st.tuples(st.sampled_from(PARAMS), VALUES), max_size=5)
+
+# A path segment: digits of any size (what <int:…> accepts), any text (what <str:…> and
+# <slug:…> accept, or not), or a value the archive holds (drawn in the test).
+NUMBER = st.from_regex(r"\A[0-9]{1,22}\Z")
+TEXT = st.text(min_size=1, max_size=24).map(lambda t: quote(t, safe=""))
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    view=st.sampled_from(VIEWS),
-    params=st.dictionaries(st.sampled_from(PARAMS), VALUES, max_size=4),
-)
-def test_no_parameter_makes_any_view_fail(archive, quiet_client, view, params):
-    response = quiet_client.get(view, params)
-    assert response.status_code < 500, (view, params)
+BAD = st.sampled_from(["0", "²", "٣", "-1", "..", "%00", "%2F", "00000000000000000000000001"])
+
+
+def segment(*real: str):
+    """Half the time a value the archive holds, else anything."""
+    return st.one_of(st.sampled_from(real), st.one_of(NUMBER, TEXT, BAD)) if real else st.one_of(NUMBER, TEXT, BAD)
+
+
+# Each URL pattern of the archive and the search, by name, with the paths to fuzz it by; `r`
+# holds values the archive has, so that views get past their lookups to their parameters.
+ROUTES = {
+    "newspaper:home": lambda r: st.just("/"),
+    "newspaper:calendar": lambda r: st.just("/issues/"),
+    "newspaper:calendar-year": lambda r: st.builds("/issues/{}/".format, segment(r.year)),
+    "newspaper:issue-detail": lambda r: st.one_of(
+        st.just(f"/issues/{r.year}/{r.month}/{r.day}/"),
+        st.builds("/issues/{}/{}/{}/".format, segment(r.year), segment(r.month, "5"), segment(r.day, "019")),
+    ),
+    "newspaper:article-detail": lambda r: st.builds("/articles/{}/".format, segment(r.article)),
+    "newspaper:union-list": lambda r: st.just("/unions/"),
+    # No NUL on PostgreSQL: the known 500 pinned by LISTED's xfail, not found again at random.
+    "newspaper:union-detail": lambda r: st.builds("/unions/{}/".format, segment(r.union)).filter(
+        lambda path: not (on_postgresql() and "%00" in path)
+    ),
+    "newspaper:topic-list": lambda r: st.just("/topics/"),
+    "newspaper:topic-detail": lambda r: st.builds("/topics/{}/".format, segment(r.topic)),
+    "newspaper:upload": lambda r: st.just("/upload/"),
+    "newspaper:upload-list": lambda r: st.just("/uploads/"),
+    "newspaper:upload-detail": lambda r: st.builds("/uploads/{}/".format, segment(r.upload)),
+    "newspaper:upload-status": lambda r: st.builds("/uploads/{}/status.json".format, segment(r.upload)),
+    "search:results": lambda r: st.just("/search/"),
+    "search:export-csv": lambda r: st.just("/search/export.csv"),
+    "search:facet-values": lambda r: st.builds("/search/facet/{}/".format, segment(*FACETS)),
+    "search:api-search": lambda r: st.just("/api/search"),
+    "search:api-article": lambda r: st.builds("/api/articles/{}".format, segment(r.article)),
+}
+
+
+def test_the_fuzzing_covers_every_url_of_the_archive_and_the_search():
+    from django.urls import URLResolver, get_resolver
+
+    names = {
+        f"{include.namespace}:{pattern.name}"
+        for include in get_resolver().url_patterns
+        if isinstance(include, URLResolver) and include.namespace in ("newspaper", "search")
+        for pattern in include.url_patterns
+    }
+    assert names == set(ROUTES)
+
+
+@pytest.fixture
+def held(archive):
+    """Values the archive holds (an article's id read back, ids are not reset on PostgreSQL), and
+    a client signed in as an archive admin beside the anonymous one."""
+    from django.contrib.auth.models import Group, User
+
+    from newspaper.models import Article, Topic, Union, Upload
+
+    article = Article.objects.filter(unions__isnull=False, topics__isnull=False).with_page().first()
+    admin = User.objects.create_user("archivist", password="pw", is_staff=True)
+    admin.groups.add(Group.objects.get(name="archive admins"))
+    signed_in = Client(raise_request_exception=False)
+    signed_in.force_login(admin)
+    date = article.page.issue.date
+    return SimpleNamespace(
+        article=str(article.pk),
+        year=str(date.year),
+        month=f"{date.month:02}",
+        day=f"{date.day:02}",
+        union=quote(Union.objects.filter(articles__isnull=False).first().slug),
+        topic=Topic.objects.filter(articles__isnull=False).first().slug,
+        upload=str(Upload.objects.create(uploaded_by=admin).pk),
+        signed_in=signed_in,
+    )
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(route=st.sampled_from(sorted(ROUTES)), data=st.data(), query=QUERY, admin=st.booleans())
+def test_no_path_or_parameter_makes_any_view_fail(held, quiet_client, route, data, query, admin):
+    path = data.draw(ROUTES[route](held), label="path")
+    url = f"{path}?{urlencode(query)}" if query else path
+    response = (held.signed_in if admin else quiet_client).get(url)
+    assert response.status_code < 500, (url, response.status_code)
 
 
 def test_csv_cells_cannot_start_a_formula(archive, client):
