@@ -39,28 +39,34 @@ def shown(key: str, value: str) -> str:
     return value
 
 
-def facet_links(params: QueryDict, name: str, buckets: list[tuple[str, int]]) -> dict:
-    """Each bucket of a facet with the link that adds it to (or takes it off) the filters: the
-    first FACET_LIMIT in "links", the rest in "more"; chosen values first, so that none hides
-    behind 更多, and a chosen value with no hits left stays, to be taken off."""
-    chosen = params.getlist(name)
+def chosen_first(chosen: list[str], buckets: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """A facet's buckets with the chosen values first, so that none hides behind 更多 or on a
+    later page; a chosen value with no hits left stays (count 0), to be taken off."""
     counts = dict(buckets)
-    values = [*counts, *(v for v in chosen if v not in counts)]
-    links = []
-    for value in values:
-        other = params.copy()
-        other.pop("page", None)
-        other.setlist(name, [v for v in chosen if v != value] if value in chosen else [*chosen, value])
-        links.append(
-            {
-                "value": value,
-                "label": shown(name, value),
-                "n": counts.get(value, 0),
-                "selected": value in chosen,
-                "url": "?" + other.urlencode(),
-            }
-        )
-    links.sort(key=lambda link: not link["selected"])
+    picked = [(v, counts.get(v, 0)) for v in dict.fromkeys(chosen) if v.strip()]
+    return [*picked, *((v, n) for v, n in buckets if v not in chosen)]
+
+
+def facet_link(params: QueryDict, name: str, value: str, n: int) -> dict:
+    """One value of a facet, labelled as the page writes it, with the link that adds it to the
+    filters or, chosen, takes it off (and drops the page)."""
+    chosen = params.getlist(name)
+    other = params.copy()
+    other.pop("page", None)
+    other.setlist(name, [v for v in chosen if v != value] if value in chosen else [*chosen, value])
+    return {
+        "value": value,
+        "label": shown(name, value),
+        "n": n,
+        "selected": value in chosen,
+        "url": "?" + other.urlencode(),
+    }
+
+
+def facet_links(params: QueryDict, name: str, buckets: list[tuple[str, int]]) -> dict:
+    """Each bucket of a facet with its link (facet_link): the first FACET_LIMIT in "links", the
+    rest in "more", chosen values first."""
+    links = [facet_link(params, name, v, n) for v, n in chosen_first(params.getlist(name), buckets)]
     return {"label": LABELS[name], "links": links[:FACET_LIMIT], "more": links[FACET_LIMIT:]}
 
 
