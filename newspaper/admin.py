@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from newspaper import merging
@@ -104,34 +104,7 @@ class IssueAdmin(admin.ModelAdmin):
         return obj._articles
 
 
-class ArticleInline(admin.TabularInline):
-    """A page's articles, read-only, each with a link 纠错 to its own form: the one place where
-    an article is corrected, which remembers what a person changed (Article.corrected) so that
-    no re-import undoes it, and asks why. Edited here, a body or a title went unremembered and
-    the next import overwrote it (issue 13)."""
-
-    model = Article
-    fields = readonly_fields = ("order", "title_shown", "kind", "correct_link")
-    extra = 0
-    can_delete = False
-    show_change_link = False  # correct_link instead, named for what it is for
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).only("page_id", "order", "title", "kind", "body", "captions")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="标题")
-    def title_shown(self, obj):
-        return obj.display_title
-
-    @admin.display(description="纠错")
-    def correct_link(self, obj):
-        return format_html('<a href="{}">纠错</a>', reverse("admin:newspaper_article_change", args=[obj.pk]))
+ARTICLES_NOTE = "文章在各自的纠错页修改：那里的改动会被记住，重新导入不会覆盖，并可填写修改原因。"
 
 
 @admin.register(Page)
@@ -151,7 +124,16 @@ class PageAdmin(ArticleCountMixin, admin.ModelAdmin):
     search_fields = ("source_name", "sha256", "editor", "designer")
     date_hierarchy = "issue__date"
     list_select_related = ("issue",)
-    readonly_fields = ("sha256", "encoding", "source_name", "imported_at", "updated_at", "warnings", "raw_text")
+    readonly_fields = (
+        "sha256",
+        "encoding",
+        "source_name",
+        "imported_at",
+        "updated_at",
+        "warnings",
+        "raw_text",
+        "articles_table",
+    )
 
     def get_queryset(self, request):
         """The changelist sorts pages by their issue's date: without their dumps."""
@@ -162,8 +144,32 @@ class PageAdmin(ArticleCountMixin, admin.ModelAdmin):
         (None, {"fields": ("issue", "number", "name", "editor", "designer")}),
         ("来源", {"fields": ("source_name", "sha256", "encoding", "imported_at", "updated_at", "warnings")}),
         ("原始文本", {"classes": ("collapse",), "fields": ("raw_text",)}),
+        ("本版文章", {"fields": ("articles_table",), "description": ARTICLES_NOTE}),
     )
-    inlines = [ArticleInline]
+
+    @admin.display(description="文章")
+    def articles_table(self, obj):
+        """The page's articles, read-only, each with a link 纠错 to its own form: the one place
+        where an article is corrected, which remembers what a person changed (Article.corrected)
+        so that no re-import undoes it, and asks why. Edited in an inline here, a body or a title
+        went unremembered and the next import overwrote it (issue 13). A table rather than a
+        read-only inline: no formset to post back, and none of the tabular inline's empty headers."""
+        if obj is None or obj.pk is None:
+            return "—"
+        articles = obj.articles.only("page_id", "order", "title", "kind", "body", "captions").order_by("order")
+        rows = format_html_join(
+            "",
+            '<tr><td>{}</td><th scope="row">{}</th><td>{}</td><td><a href="{}">纠错</a></td></tr>',
+            (
+                (a.order, a.display_title, a.get_kind_display(), reverse("admin:newspaper_article_change", args=[a.pk]))
+                for a in articles
+            ),
+        )
+        return format_html(
+            '<table class="page-articles"><thead><tr><th scope="col">版内顺序</th><th scope="col">标题</th>'
+            '<th scope="col">体裁</th><th scope="col">纠错</th></tr></thead><tbody>{}</tbody></table>',
+            rows,
+        )
 
     @admin.display(description="有提示")
     def has_warnings(self, obj):

@@ -132,7 +132,8 @@ def no_violations(page) -> None:
 @needs_axe
 def test_the_upload_and_admin_pages_pass_axe(page, editor, tmp_path):
     """axe-core on what admins and editors work in: the upload form, an upload's report with a
-    corrected article, the upload history, the admin's article form and its history."""
+    corrected article, the upload history, the admin's list of articles, an article's form and
+    its history, and a page's form with its articles' 纠错 links."""
     from playwright.sync_api import expect
 
     from newspaper.models import Article
@@ -140,7 +141,12 @@ def test_the_upload_and_admin_pages_pass_axe(page, editor, tmp_path):
 
     article = Article.objects.get(title=TITLE)
     correct_in_the_admin(page, article)
+    page.goto("/admin/newspaper/article/")
+    no_violations(page)
     page.goto(f"/admin/newspaper/article/{article.pk}/change/")
+    no_violations(page)
+    page.goto(f"/admin/newspaper/page/{article.page_id}/change/")
+    expect(page.get_by_role("link", name="纠错").first).to_be_visible()
     no_violations(page)
     page.goto(f"/admin/newspaper/article/{article.pk}/history/")
     no_violations(page)
