@@ -162,7 +162,8 @@ class IndexWriter:
                 return 0
             if not left.filter(attempts__lt=DRAIN_ATTEMPTS).exists():
                 return left.values("article_id").distinct().count()
-        if check_every and time.monotonic() - self._last_check >= check_every and not left.exists():
+        # Compared when nothing is due (rows waiting to retry do not put it off for good)
+        if check_every and time.monotonic() - self._last_check >= check_every and not self.pending().exists():
             self._last_check = time.monotonic()
             self.beat("comparing the index with the database", force=True)
             found = consistency.compare(self.backend)

@@ -282,6 +282,24 @@ class TestCheckIndex:
         drain()
         assert found(grams="绕过队列的改动") == {article.pk}
 
+    def test_work_that_keeps_failing_does_not_pass_the_check_nor_put_off_the_periodic_one(self, archive):
+        first = Article.objects.order_by("pk").first()
+        later = first.updated_at + dt.timedelta(seconds=1)
+        Article.objects.filter(pk=first.pk).update(updated_at=later)  # edited; its work keeps failing
+        IndexWork.objects.create(
+            article_id=first.pk,
+            page_id=first.page_id,
+            attempts=3,
+            error="OSError: disk full",
+            retry_at=dt.datetime(2999, 1, 1, tzinfo=dt.UTC),
+        )
+        assert check().stale == [first.pk]
+        with pytest.raises(CommandError):
+            call_command("check_index", verbosity=0)
+        index_writer = writer.IndexWriter()
+        index_writer.run(check_every=0.01, stop=lambda: IndexWriterStatus.objects.get().last_check_at is not None)
+        assert "1 stale" in IndexWriterStatus.objects.get().last_check
+
     def test_a_dump_stored_earlier_whose_index_work_was_lost_becomes_searchable_when_imported_again(self, db):
         for path in SEEDS:
             ingest_source(Source(path.name, path.read_bytes()))
