@@ -153,6 +153,11 @@ class TestDecoding:
         assert parsed.articles[0].reporters == ["胡翀"]
         assert parsed.articles[0].body == "全省工会信息工作座谈会昨日在杭召开。"
 
+    def test_it_reads_a_page_indented_with_ideographic_spaces(self):
+        indented = "".join(f"\u3000\u3000{line}\n" if line else "\n" for line in self.TEXT.split("\n"))
+        parsed = parse_dump(indented.encode("utf-8"))
+        assert parsed.articles[0].body == "全省工会信息工作座谈会昨日在杭召开。"
+
     @pytest.mark.parametrize(
         ("data", "reason"),
         [

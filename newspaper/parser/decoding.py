@@ -24,7 +24,8 @@ _CANDIDATES = ["gb18030", "big5", "utf_16_le", "utf_16_be"]
 
 
 def _printable_share(text: str) -> float:
-    ok = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
+    # isspace: the ideographic space (U+3000), which Chinese text indents with, is "not printable"
+    ok = sum(1 for ch in text if ch.isprintable() or ch.isspace())
     return ok / max(1, len(text))
 
 
