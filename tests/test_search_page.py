@@ -59,7 +59,9 @@ def test_sort_is_a_visible_control_that_applies_at_once(client, archive):
 
 def test_quotes_and_one_date_style(client, archive):
     html = page(client, q='"工会信息工作"')
-    assert "&quot;工会信息工作&quot;" in html or '"工会信息工作"' in html.split('class="summary"')[1][:400]
+    # Within the summary only: the search box's value attribute holds the quotes whatever it says.
+    summary = re.search(r'<p class="summary">(.*?)</p>', html, re.S).group(1)
+    assert re.search(r"检索 <strong>(&quot;|\")工会信息工作(&quot;|\")</strong>", summary), summary
     assert not re.search(r'class="bar-label">\d{4}-\d{2}<', html)
 
 
@@ -80,6 +82,63 @@ def test_an_article_page_has_a_canonical_link_and_a_description(client, archive)
     html = client.get(article.get_absolute_url(), {"q": "工会", "rank": "1"}).content.decode()
     assert f'<link rel="canonical" href="http://testserver/articles/{article.pk}/">' in html
     assert '<meta name="description"' in html
+
+
+def test_a_photo_without_text_is_described_by_its_caption_or_title(client, archive):
+    photo = Article.objects.exclude(captions=[]).first()
+    Article.objects.filter(pk=photo.pk).update(body="", kind=Article.Kind.PHOTO)
+    html = client.get(photo.get_absolute_url()).content.decode()
+    description = re.search(r'<meta name="description" content="([^"]*)">', html).group(1)
+    assert description and description in photo.captions[0]
+    Article.objects.filter(pk=photo.pk).update(captions=[], title="雨中的环卫工人")
+    html = client.get(photo.get_absolute_url()).content.decode()
+    assert '<meta name="description" content="雨中的环卫工人">' in html
+
+
+def test_every_api_error_has_one_shape_with_a_chinese_message(client, archive):
+    responses = [
+        client.get("/api/search", {"page": "0"}),
+        client.get("/api/search", {"page": "9999"}),
+        client.get("/api/search", {"month": "2022-13"}),
+        client.get("/api/articles/999999999"),
+        client.post("/api/search"),
+        client.get("/search/export.csv", {"date_from": "2023-01-01", "date_to": "2022-01-01"}),
+    ]
+    assert [r.status_code for r in responses] == [400, 400, 400, 404, 405, 400]
+    for response in responses:
+        assert response["Content-Type"] == "application/json"
+        body = response.json()
+        assert set(body) == {"error", "message", "fields"}, body
+        assert re.search(r"[\u4e00-\u9fff]", body["message"]), body
+    assert responses[0].json()["fields"] == {"page": ["需要正整数"]}
+
+
+def test_the_all_values_page_labels_values_as_the_results_page_does(client, archive):
+    html = client.get("/search/facet/kind/", {"q": "工会"}).content.decode()
+    kinds = re.findall(r'<li><a href="/search/\?[^"]*kind=(\w+)[^"]*">([^<]+)</a>', html)
+    assert kinds and all(label == dict(Article.Kind.choices)[value] for value, label in kinds), kinds
+    found = client.get("/search/facet/kind/", {"q": "工会", "match": "消息"}).content.decode()
+    assert re.findall(r'<li><a href="[^"]*">([^<]+)</a>', found) == ["消息"]
+
+
+def test_the_all_values_page_pages_through_every_value(client, archive, monkeypatch):
+    from search import facet_views
+
+    monkeypatch.setattr(facet_views, "PER_PAGE", 5)
+    unions = set(Article.unions.through.objects.values_list("union__name", flat=True))
+    first = client.get("/search/facet/union/", {"q": ""}).content.decode()
+    assert f"全部工会：共 {len(unions)} 项" in first and f"第 1 / {-(-len(unions) // 5)} 页" in first
+    seen = []
+    url = "/search/facet/union/?q="
+    while url:
+        html = client.get(url).content.decode()
+        seen += re.findall(r'<li><a href="/search/\?[^"]*">([^<]+)</a>', html)
+        following = re.search(r'<a rel="next" href="([^"]+)"', html)
+        url = "/search/facet/union/" + following.group(1).replace("&amp;", "&") if following else None
+    assert sorted(seen) == sorted(unions)
+    chosen = sorted(unions)[-1]  # a chosen value comes first, whatever its count
+    html = client.get("/search/facet/union/", {"q": "", "union": chosen}).content.decode()
+    assert re.search(r'<li><a href="[^"]*" aria-current="true" class="selected">✓ ([^<]+)</a>', html).group(1) == chosen
 
 
 def test_every_value_of_a_facet_on_its_own_page_searchable(client, archive):
