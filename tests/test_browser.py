@@ -152,10 +152,188 @@ def test_the_keyboard_reaches_the_search_box_and_results(page, live_archive):
     expect(page.get_by_role("link", name="跳到检索结果")).to_be_focused()
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
-    expect(page.locator(".results-pane a").first).to_be_focused()
+    # the first result, not 导出 CSV, the sort links, the chart's bars or 二次检索
+    expect(page.locator(".result h2 a").first).to_be_focused()
     page.locator("#id_q").focus()
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="检索", exact=True)).to_be_focused()
+
+
+def focused(page) -> dict:
+    return page.evaluate(
+        """() => { const e = document.activeElement;
+            return {tag: e.tagName, text: e.textContent.trim().slice(0, 30), id: e.id,
+                    inForm: !!e.closest('form'), inArticle: !!e.closest('article'),
+                    inResults: !!e.closest('#results')}; }"""
+    )
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_skip_to_content_lands_on_the_content_not_on_a_form(browser, live_server, live_archive, width):
+    from newspaper.models import Article
+
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    article = Article.objects.filter(unions__isnull=False).first()
+    for url, where in ((article.get_absolute_url() + "?q=工会&rank=1", "inArticle"), ("/search/?q=工会", "inResults")):
+        page.goto(url)
+        page.keyboard.press("Tab")
+        assert focused(page)["text"] == "跳到正文"
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        now = focused(page)
+        assert now[where] and not now["inForm"] and now["tag"] == "A", (url, now)
+    context.close()
+
+
+def test_the_focused_link_is_visibly_outlined(page, live_archive):
+    page.goto("/search/?q=工会")
+    page.get_by_role("link", name="跳到检索结果").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    ring = page.evaluate(
+        """() => { const s = getComputedStyle(document.activeElement);
+            return {tag: document.activeElement.tagName, style: s.outlineStyle,
+                    width: parseFloat(s.outlineWidth), shadow: s.boxShadow}; }"""
+    )
+    assert ring["tag"] == "A"
+    assert (ring["style"] not in ("none", "") and ring["width"] >= 2) or ring["shadow"] != "none", ring
+    page.screenshot(path=str(ARTIFACTS / "search-focus.png"))
+
+
+def test_printing_an_article_prints_only_the_article_and_its_citation(page, live_archive):
+    from django.contrib.auth.models import User
+    from playwright.sync_api import expect
+
+    from newspaper.models import Article
+    from tests.test_search import found
+
+    User.objects.create_superuser("chief", password="a-long-password-1")
+    rank, article = next(
+        (rank, a)
+        for rank, a in enumerate((Article.objects.get(pk=pk) for pk in found("工会")), start=1)
+        if a.body and a.related()
+    )
+    page.goto(f"/admin/login/?next={article.get_absolute_url()}%3Fq%3D工会%26rank%3D{rank}")
+    page.get_by_label("用户名").fill("chief")
+    page.get_by_label("密码").fill("a-long-password-1")
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("link", name="纠错")).to_be_visible()  # staff: the breadcrumbs carry 纠错
+    expect(page.get_by_role("link", name="返回检索结果")).to_be_visible()
+    expect(page.get_by_role("heading", name="相关报道")).to_be_visible()
+    page.emulate_media(media="print")
+    for hidden in (".masthead", ".quick-search", "nav", ".crumbs", ".result-nav", ".related", ".meta", "button"):
+        for element in page.locator(hidden).all():
+            expect(element).to_be_hidden()
+    expect(page.get_by_role("link", name="纠错")).to_be_hidden()
+    expect(page.locator("article h1")).to_be_visible()
+    expect(page.locator(".body")).to_be_visible()
+    expect(page.locator("#citation")).to_have_text(article.citation())
+    expect(page.locator("#citation")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "article-print-only.png"), full_page=True)
+    page.pdf(path=str(ARTIFACTS / "article-print-only.pdf"))
+
+
+def result_dates(page) -> list[tuple[int, int, int]]:
+    return [
+        tuple(map(int, re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日", text).groups()))
+        for text in page.locator(".result .muted").all_inner_texts()
+    ]
+
+
+def test_a_sort_link_changes_the_order_at_once(page, live_archive):
+    from playwright.sync_api import expect
+
+    page.goto("/search/?q=工会")
+    expect(page.locator(".sorts strong")).to_have_text("相关度")
+    page.locator(".sorts").get_by_role("link", name="日期从旧到新").click()
+    expect(page.locator(".sorts strong")).to_have_text("日期从旧到新")
+    oldest = result_dates(page)
+    assert len(set(oldest)) > 1 and oldest == sorted(oldest)
+    page.locator(".sorts").get_by_role("link", name="日期从新到旧").click()
+    expect(page.locator(".sorts strong")).to_have_text("日期从新到旧")
+    newest = result_dates(page)
+    assert newest == sorted(newest, reverse=True) and newest[0] == max(oldest)
+    page.screenshot(path=str(ARTIFACTS / "search-sorted-newest.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_more_values_and_the_all_values_page_searched(browser, live_server, live_archive, width):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto("/search/?q=")
+    if width < 700:
+        page.get_by_text("筛选", exact=True).click()
+    unions = page.locator(".facets section", has=page.get_by_role("heading", name="工会"))
+    more = unions.locator("details.more")
+    expect(more.locator("ul")).to_be_hidden()
+    more.locator("summary").click()
+    expect(more.locator("ul li").first).to_be_visible()
+    more.get_by_role("link", name="全部工会，可查找").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("全部工会：共")
+    every = page.locator(".facet-values li").count()
+    page.get_by_role("searchbox", name="在工会中查找").fill("德清")
+    page.get_by_role("button", name="查找").click()
+    found = page.locator(".facet-values li a")
+    expect(found.first).to_contain_text("德清")
+    assert 0 < found.count() < every
+    assert all("德清" in text for text in found.all_inner_texts())
+    page.screenshot(path=str(ARTIFACTS / f"facet-values-searched-{width}.png"), full_page=True)
+    name = found.first.inner_text()
+    found.first.click()
+    expect(page.locator(".active-filters")).to_contain_text(f"工会：{name}")
+    context.close()
+
+
+def test_within_date_and_kind_chips_appear_and_each_takes_its_filter_off(page, live_archive):
+    from playwright.sync_api import expect
+
+    page.goto("/search/?q=工会")
+    page.get_by_role("searchbox", name="在结果中检索").fill("职工")
+    page.get_by_role("button", name="二次检索").click()
+    chips = page.locator(".active-filters .chip")
+    expect(chips.first).to_have_text(re.compile("二次检索：工会"))
+    page.get_by_text("高级检索与语法").click()
+    page.get_by_label("起始日期").fill("2022-01-01")
+    page.get_by_label("截止日期").fill("2022-12-31")
+    page.get_by_label("消息").check()
+    page.get_by_role("button", name="检索", exact=True).click()
+    labels = [" ".join(text.split()) for text in chips.all_inner_texts()]
+    expected = ["体裁：消息", "起始日期：2022年1月1日", "截止日期：2022年12月31日", "二次检索：工会"]
+    assert [label.split(" ")[0] for label in labels] == [*expected, "清除全部"], labels
+    page.screenshot(path=str(ARTIFACTS / "search-chips.png"), full_page=True)
+    for label in expected:
+        before = page.url
+        page.locator(".chip", has_text=label).click()
+        page.wait_for_url(lambda url, before=before: url != before)
+        expect(page.locator(".chip", has_text=label)).to_have_count(0)
+        left = [" ".join(t.split()).split(" ")[0] for t in chips.all_inner_texts()]
+        assert label not in left and set(left) >= (set(expected[expected.index(label) + 1 :]))
+    expect(page.locator(".active-filters")).to_have_count(0)
+    expect(page.locator("#id_q")).to_have_value("职工")
+
+
+def test_the_search_box_keeps_filters_and_says_so_the_header_box_starts_afresh(page, live_archive):
+    from playwright.sync_api import expect
+
+    page.goto("/search/?q=工会&union=浙江省总工会")
+    expect(page.locator(".within-note")).to_contain_text("在已选的 1 个筛选条件内检索")
+    page.locator("#id_q").fill("培训")
+    page.get_by_role("button", name="检索", exact=True).click()
+    expect(page.locator(".active-filters")).to_contain_text("工会：浙江省总工会")
+    expect(page.locator(".summary")).to_contain_text("培训")
+
+    page.locator(".result h2 a").first.click()  # an article page, reached with the filter
+    assert "union=" in page.url
+    header = page.get_by_role("search", name="站内检索")
+    expect(header.locator("input[type=hidden]")).to_have_count(0)
+    header.get_by_label("检索").fill("工会")
+    header.get_by_role("button", name="检索").click()
+    expect(page.locator(".summary")).to_contain_text("检索 工会")
+    expect(page.locator(".active-filters")).to_have_count(0)
+    expect(page.locator(".within-note")).to_have_count(0)
 
 
 def test_an_archive_admin_uploads_pages_in_the_browser(page, live_archive, tmp_path):

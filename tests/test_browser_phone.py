@@ -98,3 +98,56 @@ def test_every_public_page_passes_axe(browser, live_server, live_archive, width)
     page.screenshot(path=str(ARTIFACTS / f"not-found-{width}.png"))
     context.close()
     assert not found, found
+
+
+def test_the_article_issue_union_topic_and_404_pages_fit_a_phone(phone, live_archive):
+    from newspaper.models import Article, Topic, Union
+
+    article = max(Article.objects.filter(unions__isnull=False), key=lambda a: len(a.display_title))
+    union = max(Union.objects.filter(articles__isnull=False), key=lambda u: len(u.name))
+    topic = Topic.objects.filter(articles__isnull=False).first()
+    for name, url in (
+        ("article", article.get_absolute_url() + "?q=工会&rank=1"),
+        ("issue", article.page.issue.get_absolute_url()),
+        ("union", union.get_absolute_url()),
+        ("topic", topic.get_absolute_url()),
+        ("404", "/issues/2022/13/45/"),
+    ):
+        phone.goto(url)
+        no_sideways_scroll(phone)
+        phone.screenshot(path=str(ARTIFACTS / f"{name}-phone.png"), full_page=True)
+
+
+@pytest.mark.parametrize(
+    ("username", "full_name"),
+    [
+        ("archivist", "资料室管理员"),
+        ("archivist", "浙江工人日报社资料室档案管理员值班编辑"),
+        ("zhejiang.workers.daily.archivist", ""),
+        ("archivist", "浙江工人日报社资料室档案管理员值班编辑兼全文档案数据库校对组组长"),
+    ],
+)
+def test_the_staff_menu_fits_a_phone_one_item_a_line_at_most(phone, live_server, live_archive, username, full_name):
+    """Signed in, the menu holds 上传, 管理, the user's name and 退出 too: each stays whole on
+    one line (never a word broken into a column of single characters), nothing scrolls sideways."""
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    user = User.objects.create_user(username, password="pw", is_staff=True, first_name=full_name)
+    user.groups.add(Group.objects.get(name="archive admins"))
+    client = Client()
+    client.force_login(user)
+    session = client.cookies["sessionid"].value
+    phone.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    for url in ("/", "/search/?q=工会"):
+        phone.goto(url)
+        items = phone.evaluate(
+            """() => [...document.querySelectorAll('.masthead nav > *')].map(e => {
+                const r = e.getBoundingClientRect(), line = parseFloat(getComputedStyle(e).lineHeight) || 27;
+                return {text: e.textContent.trim(), width: r.width, height: r.height, line: line}; })"""
+        )
+        assert [i["text"] for i in items][-2:] == [full_name or username, "退出"], items
+        broken = [i for i in items if i["height"] > 1.6 * max(i["line"], 24)]
+        assert not broken, broken
+        no_sideways_scroll(phone)
+        phone.screenshot(path=str(ARTIFACTS / f"staff-menu-phone-{len(username + full_name)}{url.count('q')}.png"))
