@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 NAME = r"[\u4e00-\u9fff][\u4e00-\u9fff·]{1,5}"
 # A role with the titles that may stand before it (见习记者, 特约记者, 首席记者, 浙江日报记者…): the
 # title is part of the role, never a name.
+# Titles stack: 本报见习记者, 浙江日报特约记者.
 TITLE = r"(?:本报|特约|见习|实习|首席|摄影|[\u4e00-\u9fff]{2,4}日报)"
-ROLE = rf"{TITLE}?(?:记者|通讯员|实习生)"
-ROLE_RE = re.compile(rf"{TITLE}?(记者|通讯员|实习生)")
+ROLE = rf"{TITLE}{{0,2}}(?:记者|通讯员|实习生)"
+ROLE_RE = re.compile(rf"{TITLE}{{0,2}}(记者|通讯员|实习生)")
 SEP_RE = re.compile(r"[\s、,，/]+")
 
 # 本报讯 记者X 通讯员Y报道 | 本报讯 X报道 | 本报讯(记者 X) | 新华社杭州5月18日电(记者X)

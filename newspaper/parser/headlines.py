@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 LEAD_IN_RE = re.compile(r"(提出|要求|强调|指出|表示|希望|获悉|透露|呼吁|倡议|寄语|——|—|:|：)$")
+DASHED_RE = re.compile(r"^(——|—|－－|--)")
 QUOTED_RE = re.compile(r"“[^”]*”|\"[^\"]*\"|《[^》]*》")
 
 
@@ -82,11 +83,26 @@ def is_factual(line: str) -> bool:
     return len(flat) >= 10 and not is_broken(line) and bool(ACTION_RE.search(flat))
 
 
+def is_subtitle_line(line: str, *, under: str) -> bool:
+    """What may stand under a slogan title as its subtitle: a factual line, or, under a slogan of
+    two halves (一窑青瓷 半生匠心), any longer line printed on one line. Under a single short
+    phrase, such a line is the title and the phrase its rubric (职教漫谈 / 技能证书不是“终点站”)."""
+    if is_factual(line):
+        return True
+    return len(segments(under)) == 2 and len(line.replace(" ", "")) >= 8 and not is_broken(line)
+
+
 def assign_roles(lines: list[str], column: str | None = None) -> Headline:
     """Roles for the headline lines of one article, top to bottom."""
     if not lines:
         return Headline(title="", column=column)
-    if len(lines) == 2 and is_slogan(lines[0]) and is_factual(lines[1]):
+    # A line opening with a dash (——记…) is always a subtitle, whatever stands above it.
+    dashed = next((i for i, line in enumerate(lines) if i and DASHED_RE.match(line)), None)
+    if dashed is not None:
+        roles = assign_roles(lines[:dashed], column)
+        roles.subtitle = " ".join(p for p in (roles.subtitle, *lines[dashed:]) if p)
+        return roles
+    if len(lines) == 2 and is_slogan(lines[0]) and is_subtitle_line(lines[1], under=lines[0]):
         return Headline(title=lines[0], subtitle=lines[1], column=column)
     broken = [i for i, line in enumerate(lines) if is_broken(line)]
     t = broken[0] if broken else len(lines) - 1
@@ -94,6 +110,8 @@ def assign_roles(lines: list[str], column: str | None = None) -> Headline:
     kicker, title = split_line(lines[t], alone=not above and not below)
     if kicker is None and above:
         kicker, above = above[-1], above[:-1]
+        if len(kicker.replace(" ", "")) <= 6 and not re.search(r"[，,、：:“”]", kicker):
+            kicker, above = None, [*above, kicker]  # a rubric (职教漫谈), not a kicker
     columns = [c for c in (*above, column) if c]
     return Headline(
         title=title,

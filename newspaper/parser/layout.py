@@ -15,90 +15,26 @@ What the OCR keeps of the layout, and what each rule reads from it:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from .bylines import People, match_byline, split_credit, split_signature
 from .headlines import assign_roles, looks_like_column
+from .lines import (
+    DATELINE_RE,
+    PHOTO_GAP,
+    PULL_QUOTE_RE,
+    PUNCT_RE,
+    SUBHEAD_MAX,
+    Unit,
+    finished,
+    headline_like,
+    join_paragraphs,
+    kind_of,
+    kind_runs,
+    terminated,
+    walk_back,
+)
 from .model import ParsedArticle
 from .reasons import reason
-
-PHOTO_GAP = 3  # blank lines an image leaves behind
-MAX_HEADLINE_CHARS = 48
-MAX_HEADLINE_LINES = 5
-TERMINATED_RE = re.compile(r"[。！？!?…]+[”’」』)）》\"']*$")
-PUNCT_RE = re.compile(r"[，,、；;：:。！？!?]")
-PULL_QUOTE_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}[:：](?=.{8,})")
-SUBHEAD_MAX = 24
-DATELINE_RE = re.compile(r"^\d{1,2}月\d{1,2}日(?:[上下]午|晚)?[,，]")
-
-
-@dataclass
-class Unit:
-    """One non-empty line of the page, with the blank lines above it."""
-
-    text: str
-    gap: int
-
-    @property
-    def terminated(self) -> bool:
-        return bool(TERMINATED_RE.search(self.text))
-
-
-def terminated(text: str) -> bool:
-    return bool(TERMINATED_RE.search(text))
-
-
-def finished(text: str) -> bool:
-    """A paragraph that ends: its last sentence, or a photo credit closing a caption."""
-    return terminated(text) or bool(split_credit(text))
-
-
-def headline_like(text: str) -> bool:
-    flat = text.replace(" ", "")
-    if not 2 <= len(flat) <= MAX_HEADLINE_CHARS or "。" in flat or re.search(r"[；;]", flat):
-        return False
-    if re.search(r"[，,、：:]$", flat):
-        return False
-    return not re.search(r"[！？!?…]$", flat) or len(flat) <= 24
-
-
-def _pre_kind(unit: Unit, below: list[str]) -> str | None:
-    if split_credit(unit.text):
-        return "C"
-    if PULL_QUOTE_RE.match(unit.text) and all(k == "P" for k in below):
-        return "P"
-    if headline_like(unit.text):
-        return "H"
-    if unit.gap >= PHOTO_GAP and len(unit.text) <= 160:
-        return "C"
-    return None
-
-
-def _walk_back(units: list[Unit], anchor: int, floor: int) -> list[tuple[str, int]]:
-    found: list[tuple[str, int]] = []
-    j = anchor - 1
-    while j >= floor:
-        kind = _pre_kind(units[j], [k for k, _ in found])
-        if kind is None or (kind == "H" and sum(k == "H" for k, _ in found) >= MAX_HEADLINE_LINES):
-            break
-        found.insert(0, (kind, j))
-        j -= 1
-    # A headline is set in one block: a headline-like line under a photo, below a headline, is
-    # the photo's caption (如今现代化的铸造生产线: no credit, no full stop).
-    for k in range(1, len(found)):
-        if found[k][0] == "H" and found[k - 1][0] == "H" and units[found[k][1]].gap >= PHOTO_GAP:
-            found[k] = ("C", found[k][1])
-    return found
-
-
-def _runs(items: list[tuple[str, int]]) -> list[tuple[str, list[int]]]:
-    runs: list[tuple[str, list[int]]] = []
-    for kind, idx in items:
-        if runs and runs[-1][0] == kind:
-            runs[-1][1].append(idx)
-        else:
-            runs.append((kind, [idx]))
-    return runs
 
 
 class _Builder:
@@ -170,10 +106,11 @@ class _Builder:
         ]
         if not cuts:
             return indices
+        heads = [self.head_above(indices, pos) for pos in cuts]
         for n, pos in enumerate(cuts):
-            end = cuts[n + 1] if n + 1 < len(cuts) else len(indices)
+            end = heads[n + 1] if n + 1 < len(cuts) else len(indices)
             content = indices[pos + 1 : end]
-            article = self.headline_article([indices[pos]])
+            article = self.headline_article(indices[heads[n] : pos + 1])
             # A caption is one paragraph (or ends in a credit); two finished paragraphs are a body.
             paragraphs = join_paragraphs([self.units[i].text for i in content])
             credited = bool(content) and bool(split_credit(self.units[content[-1]].text))
@@ -182,13 +119,30 @@ class _Builder:
             else:
                 self.body(content, article, lead_is_text=True)
             self.articles.append(article)
-        return indices[: cuts[0]]
+        return indices[: heads[0]]
+
+    def head_above(self, indices: list[int], pos: int) -> int:
+        """Where the headline ending at `pos` starts: a title over its subtitle (稻香满田 农忙有我 /
+        长兴县总工会组织…) is one block, set apart from a finished paragraph above it."""
+        top = pos
+        while top > 0 and pos - top < 2:
+            line = self.units[indices[top - 1]]
+            if line.gap == 0 or not headline_like(line.text) or split_credit(line.text):
+                break
+            if top - 1 > 0 and not finished(self.units[indices[top - 2]].text):
+                break
+            top -= 1
+        return top
 
     def starts_dated_item(self, indices: list[int], pos: int) -> bool:
         """A headline line after a finished paragraph, over a paragraph that opens with its day
         (7月12日,…): a news item without a byline, not a subhead (those come in pairs, or over
-        the story's own narrative)."""
-        if pos == 0 or not finished(self.units[indices[pos - 1]].text):
+        the story's own narrative). Above it, a finished paragraph or a photo's caption, which
+        need not end a sentence (环卫工人在…享用免费早餐)."""
+        if pos == 0:
+            return False
+        above = self.units[indices[pos - 1]]
+        if not (finished(above.text) or above.gap >= PHOTO_GAP):
             return False
         below = self.units[indices[pos + 1]].text
         return bool(DATELINE_RE.match(below)) and not headline_like(below)
@@ -200,7 +154,7 @@ class _Builder:
         blocks: list[list[tuple[str, int]]] = []
         floor = 0
         for a in anchors:
-            items = _walk_back(self.units, a, floor)
+            items = walk_back(self.units, a, floor)
             blocks.append(items)
             starts.append(items[0][1] if items else a)
             floor = a + 1
@@ -251,23 +205,41 @@ class _Builder:
                 following is not None and not headline_like(following.text) and following.gap < PHOTO_GAP
             ):
                 continue
-            for h_pos in range(s_pos - 1, 0 if own_body else -1, -1):
-                text = self.units[region[h_pos]].text
-                if (
-                    headline_like(text)
-                    and not split_credit(text)
-                    and (h_pos == 0 or finished(self.units[region[h_pos - 1]].text))
-                ):
+            lowest = 0 if own_body else -1
+            for h_pos in range(s_pos - 1, lowest, -1):
+                if self.heads_piece(region, h_pos):
                     break
             else:
                 continue  # no headline of its own: the name ends a paragraph of the article
-            piece = self.headline_article([region[h_pos]])
-            self.body(region[h_pos + 1 : s_pos], piece)
+            # its headline may be a block: a column label over the title (职教漫谈 / 技能证书…)
+            end = h_pos + 1
+            while (
+                end < s_pos
+                and end - h_pos < 3
+                and self.units[region[end]].gap
+                and self.heads_piece(region, end, below_headline=True)
+            ):
+                end += 1
+            piece = self.headline_article(region[h_pos:end])
+            self.body(region[end:s_pos], piece)
             last, name = signature
             piece.body = "\n".join(join_paragraphs([*piece.body.split("\n"), last]))
             piece.byline, piece.other_authors = name, [name]
             return region[:h_pos], piece, region[s_pos + 1 :]
         return region, None, []
+
+    def heads_piece(self, region: list[int], pos: int, *, below_headline: bool = False) -> bool:
+        """A headline line that can open a piece: under a finished paragraph, or a line of verse
+        (short lines with no blank line between them), or first; with `below_headline`, also
+        under another headline line."""
+        text = self.units[region[pos]].text
+        if not headline_like(text) or split_credit(text):
+            return False
+        if pos == 0 or below_headline:
+            return True
+        above = self.units[region[pos - 1]]
+        verse = above.gap == 0 and len(above.text) <= SUBHEAD_MAX and not PUNCT_RE.search(above.text)
+        return finished(above.text) or verse
 
     def after_signed(self, piece: ParsedArticle | None, after: list[int]) -> None:
         if piece is not None:
@@ -303,7 +275,7 @@ class _Builder:
         self.after_signed(signed, after)
 
     def anchored(self, anchor: int, items: list[tuple[str, int]]) -> None:
-        runs = _runs(items)
+        runs = kind_runs(items)
         # The article's own block: its last headline run and what follows it. A single
         # column-like line after a caption is the column logo (set under the photo).
         h_runs = [n for n, (kind, _) in enumerate(runs) if kind == "H"]
@@ -352,38 +324,6 @@ class _Builder:
         article.reporters = people.reporters
         article.correspondents = people.correspondents
         article.other_authors = people.other_authors
-
-
-def join_paragraphs(texts: list[str]) -> list[str]:
-    """Rejoin paragraphs cut by column breaks and hard wraps: a paragraph that does not end a
-    sentence goes on in the next one. Runs of two or more short lines without any punctuation,
-    after a finished paragraph, are section subheads (小标题) and stay lines of their own."""
-    texts = [t.strip() for t in texts if t.strip()]
-    bare = [len(t) <= SUBHEAD_MAX and not PUNCT_RE.search(t) for t in texts]
-    subhead = [False] * len(texts)
-    i = 0
-    while i < len(texts):
-        j = i
-        while j < len(texts) and bare[j]:
-            j += 1
-        if j - i >= 2 and (i == 0 or terminated(texts[i - 1])):
-            subhead[i:j] = [True] * (j - i)
-        i = max(j, i + 1)
-    paragraphs: list[str] = []
-    for k, text in enumerate(texts):
-        if paragraphs and not subhead[k] and not subhead[k - 1] and not terminated(paragraphs[-1]):
-            paragraphs[-1] += text
-        else:
-            paragraphs.append(text)
-    return paragraphs
-
-
-def kind_of(article: ParsedArticle) -> str:
-    if not article.body and article.captions:
-        return "photo"
-    if not article.byline or not re.match(r"^(本报讯|本报\S*电|\S*社\S*电)", article.byline):
-        return "feature"
-    return "news"
 
 
 def articles_from_units(units: list[Unit]) -> tuple[list[ParsedArticle], list[str]]:

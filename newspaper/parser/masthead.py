@@ -26,6 +26,7 @@ PAGE_RE = re.compile(
     r"(?:第\s*(\d{1,3})\s*版|(?:^|(?<=\s))0*(\d{1,3})\s*版)"
     r"(?:\s*[:：]?\s*(?P<name>[\u4e00-\u9fff][\u4e00-\u9fff·・]{0,9}))?(?=\s|$)"
 )
+PAGE_NAME_RE = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff·・]{1,7}")
 CREDIT_RE = re.compile(r"(责任编辑|版面设计|美术编辑|校对)\s*[:：]\s*([\u4e00-\u9fff·]{2,4})")
 # Lines of the masthead block; everything from the top of the page down to the last of them is
 # masthead (QR-code slogans and the motto sit between them).
@@ -116,11 +117,14 @@ def read_masthead(text: str) -> dict:
     m = POSTAL_RE.search(flat)
     meta["postal_code"] = f"{m.group(1)}-{m.group(2)}" if m else None
     meta["page_name"] = None
-    for line in flat.splitlines():
-        m = PAGE_RE.search(line.strip())
+    lines = [line.strip() for line in flat.splitlines() if line.strip()]
+    for n, line in enumerate(lines):
+        m = PAGE_RE.search(line)
         if m:
             meta["page_number"] = int(m.group(1) or m.group(2))
-            meta["page_name"] = m.group("name")
+            # the name on the next line of the block when the page's line has none (第3版 / 新闻·观察)
+            after = lines[n + 1] if n + 1 < len(lines) else ""
+            meta["page_name"] = m.group("name") or (after if PAGE_NAME_RE.fullmatch(after) else None)
             break
     # A front page's masthead (its CN and postal code) makes it page 1, 总第N号 or not.
     meta["front_page"] = bool(meta["cn"] or meta["postal_code"] or meta["number"])

@@ -197,8 +197,13 @@ def _patterns():
         ),
         (re.compile(rf"{lead}(?P<scope>省直|市直)机关工会"), lambda m: _organ(m)),
         (
-            re.compile(rf"(?<![各全])(?P<scope>省|{cities})(?P<industry>{_alt(INDUSTRIES)})(?:产业)?工会"),
+            re.compile(rf"(?<![各全])(?P<scope>(?:浙江)?省|{places})(?P<industry>{_alt(INDUSTRIES)})(?:产业)?工会"),
             lambda m: _industry(m),
+        ),
+        # A trade of a place: 嵊州市领带行业工会
+        (
+            re.compile(rf"(?P<scope>{places})(?P<industry>[\u4e00-\u9fff]{{2,6}}?)行业工会"),
+            lambda m: _industry(m, "行业"),
         ),
         # …公司工会委员胡庆辉 is a person's title, not the union acting; …工会委员会 is the union.
         (
@@ -228,8 +233,8 @@ def _joint(m: re.Match) -> Union | None:
 
 
 def _street(m: re.Match) -> Union | None:
-    if any(word in m.group("name") for word in GENERIC):
-        return None
+    if any(word in m.group("name") for word in GENERIC) or STREET_VERB_RE.match(m.group("name")):
+        return None  # 说起镇总工会: the town's union, its name given elsewhere
     name, place = _region_prefix(m.group("name"))
     g = gazetteer()
     parent = f"{place}总工会" if place else None
@@ -243,15 +248,19 @@ def _organ(m: re.Match) -> Union:
     return Union(f"{city or ''}市直机关工会", "organ", city, f"{city}总工会" if city else None)
 
 
-def _industry(m: re.Match) -> Union:
-    scope, industry = m.group("scope"), m.group("industry")
-    if scope == "省":
+def _industry(m: re.Match, trade: str = "") -> Union:
+    scope, industry = m.group("scope"), m.group("industry") + trade
+    if scope.endswith("省"):
         return Union(f"浙江省{industry}工会", "industry", parent=PROVINCIAL)
-    return Union(f"{scope}{industry}工会", "industry", scope, f"{scope}总工会")
+    return Union(f"{scope}{industry}工会", "industry", gazetteer().city_of[scope], f"{scope}总工会")
 
 
 def _enterprise(m: re.Match) -> Union | None:
     org = m.group("org")
+    if "工会" in org:  # two names in one match: 省交通运输工会联合省交通投资集团 → the last one
+        org = LEADING_LINK_RE.sub("", org.rsplit("工会", 1)[1])
+        if len(org) < 3:
+            return None
     if (org.endswith("中心") and len(org) < 5) or any(word in org for word in GENERIC):
         return None
     if len(org) <= 3 and org.endswith(("局", "站", "所")):  # 该局, 本所: a reference, not a name
@@ -261,10 +270,21 @@ def _enterprise(m: re.Match) -> Union | None:
 
 
 def _from_place(org: str) -> str:
-    """An organisation named with its place starts at the place: 走进衢州市公路管理局 → 衢州市公路管理局."""
+    """An organisation named with its place starts at the place: 走进衢州市公路管理局 → 衢州市公路管理局;
+    a brand before the place is part of the name (国网缙云县供电公司)."""
     g = gazetteer()
     found = [i for full in g.longest_first if (i := org.find(full)) > 0]
-    return org[min(found) :] if found else org
+    if not found:
+        return org
+    lead = org[: min(found)]
+    return org if len(lead) <= 4 and not LEAD_VERB_RE.search(lead) else org[min(found) :]
+
+
+# Words that stand before a name without being part of it.
+LEAD_VERB_RE = re.compile(
+    r"(走进|来到|前往|深入|赶赴|到了|说起|提起|作为|联合|携手|组织|邀请|帮助|慰问|支持|[在到赴进至])$"
+)
+LEADING_LINK_RE = re.compile(r"^(联合|携手|会同|和|与|及|同)")
 
 
 def _city_in(text: str) -> str | None:
@@ -296,6 +316,7 @@ def find_unions(text: str) -> list[Mention]:
     return _with_bare(text, chosen)
 
 
+STREET_VERB_RE = re.compile(r"^(说起|提起|来到|走进|前往|谈起|问起|找到)")
 BARE_RE = re.compile(
     r"(?<![\u4e00-\u9fff])(?P<level>市|县|区|街道|镇)总工会"
     r"|(?<=[在由和与及对向从经为据让同把被将的了、，,。“])(?P<level2>市|县|区|街道|镇)总工会"
