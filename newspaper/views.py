@@ -107,6 +107,8 @@ def _articles_over_time(request, articles, template, context):
 
 
 def union_detail(request, slug):
+    if "\x00" in slug:  # PostgreSQL refuses NUL in a text value: no union is named so
+        raise Http404
     union = get_object_or_404(Union.objects.select_related("parent"), slug=slug)
     context = {"union": union, "children": union.children.annotate(n=Count("articles"))}
     return _articles_over_time(request, union.articles.all(), "newspaper/union_detail.html", context)

@@ -73,7 +73,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return FIELD_BREAK.join(p for p in (obj.column, obj.kicker, obj.title, obj.subtitle) if p)
 
     def prepare_page_name(self, obj):
-        return obj.page.name or None
+        return obj.page.name or ""  # no value at all: None would be indexed as the word "None"
 
     def prepare_month(self, obj):
         return obj.page.issue.date.strftime("%Y-%m")

@@ -172,22 +172,16 @@ def public_pages() -> list[str]:
     ]
 
 
-# English that files owned elsewhere still show, each pinned by a strict xfail test below that
-# fails once it is fixed: then take it out of here too.
-NOT_YET = {"/search/": {"None"}, "/search/?q=工会": {"None"}}  # the 版面 facet: pages without a name
-
-
 def test_no_public_page_shows_english(client, archive):
     found = {}
     for url in public_pages():
         response = client.get(url)
         assert response.status_code in (200, 400, 404), url
-        if english := set(english_in(response.text)) - NOT_YET.get(url, set()):
+        if english := set(english_in(response.text)):
             found[url] = sorted(english)
     assert not found
 
 
-@pytest.mark.xfail(strict=True, reason="search/*: the 版面 facet lists the pages without a name as None")
 def test_the_search_facets_never_say_none(client, archive):
     assert "None" not in english_in(client.get("/search/").text)
 
