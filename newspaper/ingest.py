@@ -16,7 +16,7 @@ import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils.translation import gettext
 
 from newspaper import outbox
@@ -138,16 +138,26 @@ def store_page(parsed: ParsedPage, *, label: str, lookups: Lookups | None = None
     for attempt in range(1, RACES + 1):
         try:
             return _store_page(parsed, label=label, lookups=lookups, **options)
-        except IntegrityError as exc:  # the page is rolled back
+        except Exception as exc:  # the page is rolled back; a race is tried again, the rest reported
             lookups.forget()
-            if attempt == RACES:
+            if attempt == RACES or not lost_a_race(exc):
                 log.exception("importing %s failed", label)
                 return Outcome(label, Status.FAILED, not_stored(exc))
-        except Exception as exc:  # rolled back; report it and let the batch go on
-            log.exception("importing %s failed", label)
-            lookups.forget()
-            return Outcome(label, Status.FAILED, not_stored(exc))
     raise AssertionError("unreachable")
+
+
+# Another transaction's fault, gone on a second try: PostgreSQL's deadlock and serialization
+# failures (two imports creating the same new unions in another order), SQLite's busy database.
+RETRYABLE_SQLSTATES = {"40P01", "40001"}
+
+
+def lost_a_race(exc: Exception) -> bool:
+    if isinstance(exc, IntegrityError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    return getattr(cause, "sqlstate", None) in RETRYABLE_SQLSTATES or "database is locked" in str(exc)
 
 
 def not_stored(exc: Exception) -> str:

@@ -17,6 +17,7 @@ from newspaper.recognise import TopicRule, regions_of, tag, unions_mentioned
 from newspaper.recognise.unions import find_unions
 
 SHIFT = 1000  # past any slot a page has (newspaper.parser.MAX_ARTICLES)
+ALIAS_TRIES = 3  # a union whose aliases other imports change at the same moment
 
 
 @dataclass
@@ -72,6 +73,8 @@ def store_articles(
         if article.pk is None:
             created.add(order)
         elif article.pk in take_new:
+            if "topics" in article.corrected:  # the new text is tagged by the rules again
+                article.topics_locked = False
             article.corrected = []
         corrected = set(article.corrected)
         if kept_fields := held(article, item):
@@ -201,10 +204,24 @@ def store_unions(
     for mention in find_unions(text) if mentions is None else mentions:
         union = stored.get(mention.union.canonical) or _union_row(mention.union, known, absent)
         if not mention.inferred and mention.written != union.name and mention.written not in union.aliases:
-            union.aliases = [*union.aliases, mention.written]
-            union.save(update_fields=["aliases"])
+            _add_alias(union, mention.written)
         stored[union.name] = union
     return list(stored.values())
+
+
+def _add_alias(union: Union, written: str) -> None:
+    """Append an alias to the row as it is in the database, not only as this import read it: two
+    imports adding aliases to one union at once keep both (the update applies only while the
+    row still holds the list read; otherwise read it again)."""
+    for _ in range(ALIAS_TRIES):
+        aliases = [*union.aliases, written]
+        if Union.objects.filter(pk=union.pk, aliases=union.aliases).update(aliases=aliases):
+            union.aliases = aliases
+            return
+        union.aliases = Union.objects.values_list("aliases", flat=True).get(pk=union.pk)
+        if written in union.aliases:
+            return
+    raise IntegrityError(f"the aliases of {union.name} keep changing")  # the page is tried again
 
 
 def _union_row(ref, known: dict[str, Union], absent: set[str]) -> Union:

@@ -104,3 +104,62 @@ def test_two_imports_meeting_the_same_new_union_or_person_at_the_same_moment_bot
         Article.objects.filter(**{"unions__name" if meeting == "union" else "credits__person__name": name}).count() == 2
     )
     drain()
+
+
+@pytest.mark.skipif(not on_postgresql(), reason="SQLite runs one writing transaction at a time")
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_creating_the_same_new_unions_in_opposite_orders_both_succeed(monkeypatch):
+    """Each inserts the union the other will insert next: PostgreSQL breaks the deadlock by
+    failing one transaction, and that page is stored again, not lost."""
+    for name in ("中华全国总工会", "浙江省总工会"):  # there in any archive: the new ones are below them
+        Union.objects.create(name=name, slug=name, level="provincial")
+    barrier, waited = threading.Barrier(2, timeout=20), set()
+    real = store._unions_named
+
+    def after_the_look_up(*args, **kwargs):
+        absent = real(*args, **kwargs)
+        if threading.get_ident() not in waited:
+            waited.add(threading.get_ident())
+            barrier.wait()
+        return absent
+
+    monkeypatch.setattr(store, "_unions_named", after_the_look_up)
+    halfway, created, real_create = threading.Barrier(2, timeout=20), {}, store._created_union
+
+    def create_then_meet(union):  # both hold their first city's unions before asking for the other's
+        row = real_create(union)
+        created[threading.get_ident()] = created.get(threading.get_ident(), 0) + 1
+        if created[threading.get_ident()] == 2:
+            halfway.wait()
+        return row
+
+    monkeypatch.setattr(store, "_created_union", create_then_meet)
+    first, second = "安吉县总工会", "海宁市总工会"  # in two cities: each brings its city's union too
+    texts = [
+        f"工会新闻\n\n本报讯 记者{who}报道 {a}和{b}今天签订了协议。\n"
+        for who, a, b in (("任一凡", first, second), ("钱二宝", second, first))
+    ]
+    outcomes = []
+
+    def run(text, day):
+        try:
+            outcomes.append(ingest_source(Source("p.txt", text.encode()), date=dt.date(2017, 4, day), page=2))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(text, day)) for day, text in enumerate(texts, start=1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert [o.status for o in outcomes] == ["created", "created"], [o.line() for o in outcomes]
+    assert Union.objects.filter(name__in=[first, second, "湖州市总工会", "嘉兴市总工会"]).count() == 4
+    drain()
+
+
+@pytest.mark.django_db
+def test_an_alias_added_from_a_stale_row_keeps_the_one_another_import_added():
+    union = Union.objects.create(name="德清县总工会", slug="deqing", level="county")
+    Union.objects.filter(pk=union.pk).update(aliases=["德清总工会"])  # another import, meanwhile
+    store._add_alias(union, "德清工会")  # this import still holds the row with no alias
+    assert Union.objects.get(pk=union.pk).aliases == ["德清总工会", "德清工会"]

@@ -135,6 +135,13 @@ class TestReimport:
         assert outcome.kept == [] and RIGHT not in article.body and article.corrected == []
         assert found("党校（校正）") == 0
 
+    def test_taking_the_new_text_hands_hand_set_topics_back_to_the_rules(self, corrected):
+        Article.objects.filter(pk=corrected.pk).update(corrected=["body", "topics"], topics_locked=True)
+        Article.objects.get(pk=corrected.pk).topics.clear()
+        ingest_source(Source("002-rescan.txt", rescan()), take_new=[corrected.pk])
+        article = Article.objects.get(pk=corrected.pk)
+        assert not article.topics_locked and article.topics.exists()
+
     def test_hand_edited_credits_survive(self, client, corrected):
         from newspaper.models import Credit
 
