@@ -27,6 +27,14 @@ class TestHeader:
         assert (parsed.page_number, parsed.page_name) == (3, "新闻·观察")
         assert titles(parsed) == ["一线职工的书房"]
 
+    def test_a_page_name_with_a_colon_on_the_line_under_the_page_number(self):
+        parsed = parse(
+            "嘉兴市总启动 服务月\n\n本报讯 记者林立报道 服务月启动了。\n",
+            "\n2025年1月14日 星期二\n\n第2版\n\n工会：\n\n",
+        )
+        assert (parsed.page_number, parsed.page_name) == (2, "工会")
+        assert titles(parsed) == ["嘉兴市总启动 服务月"]
+
 
 class TestPeople:
     def test_stacked_titles_are_part_of_the_role(self):
@@ -82,6 +90,27 @@ class TestItemsWithoutByline:
         photo = parsed.articles[1]
         assert photo.kind == "photo" and len(photo.captions) == 3 and photo.photographers == ["包永红", "项晓敏"]
 
+    def test_two_short_paragraphs_under_a_photo_without_credit_are_its_captions(self):
+        parsed = parse(
+            "本报讯 记者林立报道 比赛落幕了。\n\n义诊进园区"
+            + PHOTO
+            + "7月8日,区总工会组织医疗志愿者走进园区企业。\n\n当天共有300余名职工接受了义诊。\n",
+            HEADER + "比赛落幕\n\n",
+        )
+        photo = parsed.articles[1]
+        assert (photo.kind, len(photo.captions), photo.body) == ("photo", 2, "")
+
+    def test_a_short_line_under_a_captioned_photo_is_the_next_items_title_not_a_column(self):
+        parsed = parse(
+            "运河晨光"
+            + PHOTO
+            + "清晨,几位环卫工人沿着运河步道散步。刘畅/摄\n\n焊花\n\n■林涛\n\n夜班的车间里\n一束蓝光落下\n"
+        )
+        assert [(a.title, a.kind, a.column) for a in parsed.articles] == [
+            ("运河晨光", "photo", None),
+            ("焊花", "feature", None),
+        ]
+
 
 class TestSignedPieces:
     def test_a_name_alone_ends_the_commentary_and_heads_nothing(self):
@@ -128,6 +157,14 @@ class TestUnions:
     def test_two_unions_joined_by_a_verb_are_two(self):
         names = self.names("省交通运输工会联合省交通投资集团工会开展检查。")
         assert names == ["省交通运输工会", "省交通投资集团工会"]
+
+    def test_a_district_union_written_with_its_city_a_zone_and_a_railway_depot(self):
+        assert self.names("杭州市滨江区教育工会组织教师合唱。") == ["杭州市滨江区教育工会"]
+        assert self.names("宁波杭州湾新区总工会组织义诊。") == ["宁波杭州湾新区总工会"]
+        assert self.names("杭州机务段工会为司机送去年货。") == ["杭州机务段工会"]
+
+    def test_the_company_s_union_named_before_is_no_new_union(self):
+        assert self.names("他遇到难处,便找到公司工会求助。") == []
 
     def test_a_verb_before_a_bare_town_union_names_no_town(self):
         assert "说起镇总工会" not in self.names("在苏溪镇,说起镇总工会的调解室,人人都知道。")

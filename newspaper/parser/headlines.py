@@ -55,10 +55,11 @@ def split_line(line: str, *, alone: bool) -> tuple[str | None, str]:
     return None, line
 
 
-def looks_like_column(line: str) -> bool:
-    """Column logos (栏目): quoted campaign names, names with a middle dot, short rubrics."""
+def looks_like_column(line: str, *, short: bool = True) -> bool:
+    """Column logos (栏目): quoted campaign names, names with a middle dot, short rubrics (with
+    `short`: where a short line can be nothing else)."""
     flat = line.replace(" ", "")
-    return (flat.startswith("“") and flat.endswith("”")) or "·" in flat or len(flat) <= 6
+    return (flat.startswith("“") and flat.endswith("”")) or "·" in flat or (short and len(flat) <= 6)
 
 
 # What a factual line does: who did what (丽水市总举办…, 省总工会开展…); a slogan above one is the

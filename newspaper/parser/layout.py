@@ -25,6 +25,7 @@ from .lines import (
     PUNCT_RE,
     SUBHEAD_MAX,
     Unit,
+    credit_only,
     finished,
     headline_like,
     join_paragraphs,
@@ -111,10 +112,17 @@ class _Builder:
             end = heads[n + 1] if n + 1 < len(cuts) else len(indices)
             content = indices[pos + 1 : end]
             article = self.headline_article(indices[heads[n] : pos + 1])
-            # A caption is one paragraph (or ends in a credit); two finished paragraphs are a body.
+            # A caption is one paragraph, or two short ones under the photo that open with its day
+            # (7月8日,…), or ends in a credit; longer text is a body.
             paragraphs = join_paragraphs([self.units[i].text for i in content])
             credited = bool(content) and bool(split_credit(self.units[content[-1]].text))
-            if credited or (len(paragraphs) <= 1 and sum(map(len, paragraphs)) <= 160):
+            size = sum(map(len, paragraphs))
+            under_photo = bool(content) and self.units[content[0]].gap >= PHOTO_GAP and DATELINE_RE.match(paragraphs[0])
+            if (
+                credited
+                or (len(paragraphs) <= 1 and size <= 160)
+                or (under_photo and len(paragraphs) == 2 and size <= 100)
+            ):
                 self.captions(content, article)
             else:
                 self.body(content, article, lead_is_text=True)
@@ -277,7 +285,9 @@ class _Builder:
     def anchored(self, anchor: int, items: list[tuple[str, int]]) -> None:
         runs = kind_runs(items)
         # The article's own block: its last headline run and what follows it. A single
-        # column-like line after a caption is the column logo (set under the photo).
+        # column-like line after a caption is the column logo (set under the photo). A short
+        # line there is one only under a photo with a credit and no caption text; under a
+        # caption it is the next item's title (运河晨光 / photo / caption 刘畅/摄 / 焊花 / ■林涛).
         h_runs = [n for n, (kind, _) in enumerate(runs) if kind == "H"]
         column_run = None
         own = h_runs[-1] if h_runs else len(runs)
@@ -286,7 +296,10 @@ class _Builder:
             and len(runs[own][1]) == 1
             and runs[own - 1][0] == "C"
             and own - 2 == h_runs[-2]
-            and looks_like_column(self.units[runs[own][1][0]].text)
+            and looks_like_column(
+                self.units[runs[own][1][0]].text,
+                short=all(credit_only(self.units[i].text) for i in runs[own - 1][1]),
+            )
         ):
             column_run, own = own, h_runs[-2]
         column = self.units[runs[column_run][1][0]].text if column_run is not None else None

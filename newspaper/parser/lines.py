@@ -70,11 +70,16 @@ def _signs_off(unit: Unit, above: Unit) -> bool:
     return split_signature(unit.text, finished(above.text)) == ("", unit.text)
 
 
+def credit_only(text: str) -> bool:
+    """A photo credit with no caption text on its line (包永红 项晓敏 摄)."""
+    credit = split_credit(text)
+    return bool(credit) and not credit[0]
+
+
 def _closes_caption_above(unit: Unit, above: Unit) -> bool:
     """A credit on its own line right under a paragraph that no photo separates from the text
     above it: the last of a photo item's captions (…图为学生在考官注视下加工零件 / 包永红 摄)."""
-    credit = split_credit(unit.text)
-    return bool(credit) and not credit[0] and unit.gap < PHOTO_GAP and above.gap < PHOTO_GAP
+    return credit_only(unit.text) and unit.gap < PHOTO_GAP and above.gap < PHOTO_GAP
 
 
 def walk_back(units: list[Unit], anchor: int, floor: int) -> list[tuple[str, int]]:

@@ -75,6 +75,7 @@ def masthead_end(lines: list[str], window: int = 24) -> int:
     lies within the first `window` non-empty lines and never past the first byline."""
     end = 0
     seen = 0
+    unnamed_page = False  # the line before was 第2版 without its name
     for i, line in enumerate(lines):
         if not line.strip():
             continue
@@ -82,9 +83,16 @@ def masthead_end(lines: list[str], window: int = 24) -> int:
         if seen > window or match_byline(line.strip()):
             break
         flat = nfkc(line).strip()
-        if MASTHEAD_KEYS.search(flat) or is_furniture(flat):
+        if MASTHEAD_KEYS.search(flat) or is_furniture(flat) or (unnamed_page and is_page_name(flat)):
             end = i + 1
+        page = PAGE_RE.search(flat)
+        unnamed_page = bool(page) and not page.group("name")
     return end
+
+
+def is_page_name(flat: str) -> bool:
+    """The page's name on a line of its own (工会, 职业·教育, 工会：)."""
+    return bool(PAGE_NAME_RE.fullmatch(flat.rstrip(":："))) and len(flat.rstrip(":：")) <= 5
 
 
 def is_furniture(flat: str) -> bool:
@@ -124,7 +132,7 @@ def read_masthead(text: str) -> dict:
             meta["page_number"] = int(m.group(1) or m.group(2))
             # the name on the next line of the block when the page's line has none (第3版 / 新闻·观察)
             after = lines[n + 1] if n + 1 < len(lines) else ""
-            meta["page_name"] = m.group("name") or (after if PAGE_NAME_RE.fullmatch(after) else None)
+            meta["page_name"] = m.group("name") or (after.rstrip(":：") if is_page_name(after) else None)
             break
     # A front page's masthead (its CN and postal code) makes it page 1, 总第N号 or not.
     meta["front_page"] = bool(meta["cn"] or meta["postal_code"] or meta["number"])

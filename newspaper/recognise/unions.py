@@ -91,7 +91,11 @@ INDUSTRIES = [
     "财贸",
     "交通",
 ]
-ORG_SUFFIX = r"(?:集团|公司|医院|大学|学院|学校|银行|电厂|研究院|研究所|供电局|中心|管理局|管理处|管理站|局|站|所)"
+ZONES = r"(?:经济技术开发区|高新技术产业开发区|开发区|高新区|新区|保税区|产业园区)"
+ORG_SUFFIX = (
+    r"(?:机务段|工务段|车务段|电务段|集团|公司|医院|大学|学院|学校|银行|电厂|研究院|研究所|供电局|中心|"
+    r"管理局|管理处|管理站|局|站|所)"
+)
 # Generic references (各乡镇街道总工会, 各级工会组织) name no union of their own.
 GENERIC = ("乡镇", "基层", "各级", "所属", "下属", "相关", "有关", "各地")
 # Characters that end a name on its left: function words a regex would otherwise swallow.
@@ -197,8 +201,16 @@ def _patterns():
         ),
         (re.compile(rf"{lead}(?P<scope>省直|市直)机关工会"), lambda m: _organ(m)),
         (
-            re.compile(rf"(?<![各全])(?P<scope>(?:浙江)?省|{places})(?P<industry>{_alt(INDUSTRIES)})(?:产业)?工会"),
+            re.compile(
+                rf"(?<![各全])(?:{lead}(?=[\u4e00-\u9fff]{{2,}}[县区市]))?(?P<scope>(?:浙江)?省|{places})"
+                rf"(?P<industry>{_alt(INDUSTRIES)})(?:产业)?工会"
+            ),
             lambda m: _industry(m),
+        ),
+        # Development zones the gazetteer does not list: 宁波杭州湾新区总工会
+        (
+            re.compile(rf"(?P<lead>{cities}|{city_shorts})(?P<zone>{NAME_CHARS}{{1,6}}?{ZONES})总工会"),
+            lambda m: _zone(m),
         ),
         # A trade of a place: 嵊州市领带行业工会
         (
@@ -248,6 +260,12 @@ def _organ(m: re.Match) -> Union:
     return Union(f"{city or ''}市直机关工会", "organ", city, f"{city}总工会" if city else None)
 
 
+def _zone(m: re.Match) -> Union:
+    g = gazetteer()
+    city = g.city_of.get(m.group("lead")) or g.city_of[g.full_of[m.group("lead")]]
+    return Union(m.group(0), "county", city, f"{city}总工会")
+
+
 def _industry(m: re.Match, trade: str = "") -> Union:
     scope, industry = m.group("scope"), m.group("industry") + trade
     if scope.endswith("省"):
@@ -264,6 +282,8 @@ def _enterprise(m: re.Match) -> Union | None:
     if (org.endswith("中心") and len(org) < 5) or any(word in org for word in GENERIC):
         return None
     if len(org) <= 3 and org.endswith(("局", "站", "所")):  # 该局, 本所: a reference, not a name
+        return None
+    if REFERENCE_RE.search(org):  # 便找到公司工会: "the company's union", named before
         return None
     org = _from_place(org)
     return Union(f"{org}工会", "enterprise", _city_in(org))
@@ -284,6 +304,7 @@ def _from_place(org: str) -> str:
 LEAD_VERB_RE = re.compile(
     r"(走进|来到|前往|深入|赶赴|到了|说起|提起|作为|联合|携手|组织|邀请|帮助|慰问|支持|[在到赴进至])$"
 )
+REFERENCE_RE = re.compile(r"(找到|来到|走进|到|在|向|和|与|是|去|找)(公司|集团|医院|学校)$")
 LEADING_LINK_RE = re.compile(r"^(联合|携手|会同|和|与|及|同)")
 
 
