@@ -26,16 +26,19 @@ pause) and writes thousands per commit, on the other core. An editor's change is
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import logging
 import os
 import socket
+import threading
 import time
 from pathlib import Path
 
 import numpy as np
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
+from django.db import connections as databases
 from django.db.models import Max, Q
 from django.utils import timezone
 from haystack import connections
@@ -213,6 +216,31 @@ class IndexWriter:
         except Exception:  # a heartbeat must never stop the writing
             log.warning("could not record the index writer's heartbeat", exc_info=True)
 
+    @contextlib.contextmanager
+    def beating(self, state: str):
+        """Heartbeats from a thread while a long batch (a merge of segments) runs, so that
+        nobody takes this writer for dead and starts another. The thread only writes the status
+        row, on its own connection; this process never forks."""
+        if connection.in_atomic_block or (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+            yield  # another thread would not see this transaction's rows, or this database (tests)
+            return
+        done = threading.Event()
+
+        def beat() -> None:
+            try:
+                while not done.wait(HEARTBEAT):
+                    self.beat(state, force=True)
+            finally:
+                databases.close_all()  # this thread's connections only
+
+        thread = threading.Thread(target=beat, name="index-writer-heartbeat", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            done.set()
+            thread.join(timeout=HEARTBEAT * 5)  # a heartbeat stuck on the database never stalls the writing
+
     # -- one batch --------------------------------------------------------------------------------
     def write_batch(self, *, force: bool = False) -> int:
         """Write one batch if one is due (or `force`): the number of articles written or removed."""
@@ -228,7 +256,8 @@ class IndexWriter:
                 return 0
             self.beat(f"writing {len(rows)} articles", force=True)
             try:
-                done = self._write_rows(rows)
+                with self.beating(f"writing {len(rows)} articles"):
+                    done = self._write_rows(rows)
             except Exception as exc:
                 log.exception("writing %d articles to the index failed; they will be retried", len(rows))
                 self._failed(rows, f"{exc.__class__.__name__}: {exc}")

@@ -16,7 +16,7 @@ from newspaper.ingest import ingest_source
 from newspaper.models import Article, Credit, IndexWork, IndexWriterStatus, Issue, Person, Topic, Union
 from newspaper.sources import Source
 from search import consistency, writer
-from tests.conftest import SEEDS, drain, seed
+from tests.conftest import SEEDS, drain, on_postgresql, seed
 
 pytestmark = pytest.mark.django_db
 
@@ -309,3 +309,24 @@ class TestCheckIndex:
             assert ingest_source(Source(path.name, path.read_bytes())).status == "unchanged"
         drain()
         assert check().matches
+
+
+@pytest.mark.skipif(not on_postgresql(), reason="SQLite in memory: another thread sees another database")
+@pytest.mark.django_db(transaction=True)
+def test_a_long_batch_keeps_the_writer_s_heartbeat_fresh(monkeypatch):
+    import time
+
+    ingest_source(Source("002.txt", seed("002")))
+    monkeypatch.setattr(writer, "HEARTBEAT", 0.1)
+    index_writer = writer.IndexWriter()
+    real, seen = index_writer._write_rows, []
+
+    def slow(rows):  # a merge that takes a while
+        started = IndexWriterStatus.objects.get().heartbeat_at
+        time.sleep(0.6)
+        seen.append(IndexWriterStatus.objects.get().heartbeat_at > started)
+        return real(rows)
+
+    monkeypatch.setattr(index_writer, "_write_rows", slow)
+    assert index_writer.write_batch(force=True) == Article.objects.count()
+    assert seen == [True]

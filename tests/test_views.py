@@ -130,3 +130,16 @@ def test_the_admin_shows_how_far_the_index_is_behind(admin_client, archive):
     Article.objects.first().save()
     text = admin_client.get("/admin/newspaper/indexwork/").text
     assert "还有" in text and "1 篇文章" in text
+
+
+def test_the_admin_shows_an_error_of_the_writer_until_a_batch_is_written_again(admin_client, archive):
+    from django.utils import timezone
+
+    from newspaper.models import IndexWriterStatus
+
+    error = "the index lock (/x/whoosh_index.writer.lock) was held by another process over 600 s"
+    IndexWriterStatus.objects.update_or_create(pk=1, defaults={"last_error": error, "last_error_at": timezone.now()})
+    text = admin_client.get("/admin/").text
+    assert "最近出错" in text and "/x/whoosh_index.writer.lock" in text and "was held" not in text
+    IndexWriterStatus.objects.filter(pk=1).update(last_batch_at=timezone.now())
+    assert "最近出错" not in admin_client.get("/admin/").text

@@ -90,5 +90,13 @@ class IndexWriterStatus(models.Model):
         return cls.objects.filter(pk=1).first() or cls(pk=1)
 
     @property
+    def unresolved_error(self) -> str:
+        """The writer's last error (a lock held too long, a failed loop), unless a batch was
+        written since: what the freshness note must not hide."""
+        if self.last_error and self.last_error_at and (not self.last_batch_at or self.last_error_at > self.last_batch_at):
+            return self.last_error
+        return ""
+
+    @property
     def alive(self) -> bool:
         return bool(self.heartbeat_at) and (timezone.now() - self.heartbeat_at).total_seconds() < self.ALIVE_SECONDS
