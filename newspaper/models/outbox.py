@@ -93,9 +93,8 @@ class IndexWriterStatus(models.Model):
     def unresolved_error(self) -> str:
         """The writer's last error (a lock held too long, a failed loop), unless a batch was
         written since: what the freshness note must not hide."""
-        if self.last_error and self.last_error_at and (not self.last_batch_at or self.last_error_at > self.last_batch_at):
-            return self.last_error
-        return ""
+        written_since = self.last_batch_at and self.last_error_at and self.last_batch_at >= self.last_error_at
+        return "" if written_since or not self.last_error_at else self.last_error
 
     @property
     def alive(self) -> bool:
