@@ -12,6 +12,7 @@ Two views of the same text go into the index:
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import unicodedata
@@ -38,6 +39,20 @@ FIELD_BREAK = "\n\n"
 def normalise(text: str) -> str:
     """Full-width forms to ASCII, upper to lower: what both the index and the queries see."""
     return unicodedata.normalize("NFKC", text).lower()
+
+
+@functools.cache
+def _to_simplified():
+    import opencc  # loaded by the first query, not by every process that imports the analyzer
+
+    return opencc.OpenCC("t2s")
+
+
+def folded(text: str) -> str:
+    """A query as the paper prints it: normalised (full-width forms, Kangxi radicals such as ⼯
+    are NFKC's), and traditional characters made simplified (工會 → 工会). Only queries are
+    folded: the text stays as printed, and the index holds it normalised."""
+    return _to_simplified().convert(normalise(text))
 
 
 def indexed(text: str) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from search.analyzer import RUN_RE, normalise
+from search.analyzer import RUN_RE, folded
 
 FIELDS = {"标题": "headline", "title": "headline", "题名": "headline", "作者": "author", "author": "author"}
 INDEX_FIELD = {"text": "grams", "headline": "headline_grams", "author": "people_grams"}
@@ -96,7 +96,7 @@ def parse(raw: str) -> ParsedQuery:
             pending_or = bool(parsed.groups)
             continue
         text = next((g for g in (m.group("q1"), m.group("q2"), m.group("q3"), word) if g is not None), "")
-        runs = RUN_RE.findall(normalise(text))
+        runs = RUN_RE.findall(folded(text))
         if not runs:
             continue
         field_name = FIELDS.get((m.group("field") or "").lower(), "text")
