@@ -174,20 +174,27 @@ def _link(
 
 
 def _store_people(articles: list[Article], people: list[list[tuple[str, str]]], *, new: bool) -> None:
+    """Credit the page's people: a name is a person's name or one of their aliases (a printing
+    merged into them, newspaper.people), else a new person. A few queries per page: the names,
+    and only when some are not a name, the people who have aliases (as many as merges were
+    made; SQLite has no lookup into a JSON list)."""
     if not new:
         Credit.objects.filter(article__in=articles).delete()
     names = {name for credits in people for name, _ in credits}
     persons = {p.name: p for p in Person.objects.filter(name__in=names)} if names else {}
+    if names - persons.keys():
+        for person in Person.objects.exclude(aliases=[]):
+            persons.update((alias, person) for alias in person.aliases if alias in names and alias not in persons)
     fresh = sorted(names - persons.keys())
     if fresh:  # another import may be adding the same names right now: its rows are as good
         Person.objects.bulk_create([Person(name=name) for name in fresh], ignore_conflicts=True)
         persons.update((p.name, p) for p in Person.objects.filter(name__in=fresh))
     rows = []
     for article, credits in zip(articles, people, strict=True):
-        seen = set()
+        seen = set()  # a name and its alias in one byline are one credit
         for order, (name, role) in enumerate(credits):
-            if (name, role) not in seen:
-                seen.add((name, role))
+            if (persons[name].pk, role) not in seen:
+                seen.add((persons[name].pk, role))
                 rows.append(Credit(article=article, person=persons[name], role=role, order=order))
     Credit.objects.bulk_create(rows)
 

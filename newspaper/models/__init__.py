@@ -1,5 +1,5 @@
 """The archive's models: the paper itself (archive), uploads in the browser (uploads) and the
-search index's outbox (outbox)."""
+search index's outbox (outbox); the record of people merged (people)."""
 
 from newspaper.models.archive import (
     ARTICLE_HISTORY,
@@ -15,6 +15,7 @@ from newspaper.models.archive import (
     Union,
 )
 from newspaper.models.outbox import IndexWork, IndexWriterStatus
+from newspaper.models.people import PersonMerge
 from newspaper.models.uploads import Upload, UploadedFile
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "Issue",
     "Page",
     "Person",
+    "PersonMerge",
     "Topic",
     "Union",
     "Upload",

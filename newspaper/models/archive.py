@@ -171,8 +171,12 @@ class Topic(Indexed):
 
 
 class Person(Indexed):
-    indexed_fields = ("name",)
+    """A person credited by articles. `aliases`: other printings of the name (OCR variants merged
+    into this person, newspaper.people); an import that meets one credits this person."""
+
+    indexed_fields = ("name", "aliases")
     name = models.CharField("姓名", max_length=40, unique=True)
+    aliases = models.JSONField("别名", default=list, blank=True, help_text="文中出现过的其他写法（如识别错误）")
 
     class Meta:
         verbose_name = verbose_name_plural = "人员"
@@ -180,6 +184,9 @@ class Person(Indexed):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("newspaper:person-detail", args=[self.pk])
 
 
 class ArticleQuerySet(models.QuerySet):

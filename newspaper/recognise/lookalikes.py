@@ -1,0 +1,62 @@
+"""Characters OCR confuses because they look alike (形近字), pure Python.
+
+The project's table is `newspaper/data/lookalikes.tsv` (`a<TAB>b<TAB>score`, each pair once,
+meaning both ways). Until it ships, a small seed of unmistakable pairs stands in, enough for
+the OCR variants the sample pages hold (金钧胤/金钩胤, 邹伟锋/邹伟峰; issue 16).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+TABLE = Path(__file__).resolve().parent.parent / "data" / "lookalikes.tsv"
+
+# Pairs anyone would call look-alike: a stroke more or less, or a radical of near shape.
+SEED = "钧钩 锋峰 己已 已巳 未末 土士 戊戌 日曰 人入 大太 王玉 千干 刀力 天夭 壶壸 侯候 汩汨 拔拨 茶荼"
+
+
+def _seed() -> dict[tuple[str, str], float]:
+    pairs = {}
+    for a, b in SEED.split():
+        pairs[a, b] = pairs[b, a] = 1.0
+    return pairs
+
+
+def _read(path: Path) -> dict[tuple[str, str], float]:
+    """The table's pairs, both ways; a line that is not `a<TAB>b[<TAB>score]` (a header, a
+    comment) is passed over, and a pair listed twice keeps its higher score."""
+    pairs: dict[tuple[str, str], float] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        fields = line.rstrip("\r").split("\t")
+        if len(fields) < 2 or len(fields[0]) != 1 or len(fields[1]) != 1 or fields[0] == fields[1]:
+            continue
+        try:
+            score = float(fields[2]) if len(fields) > 2 and fields[2].strip() else 1.0
+        except ValueError:
+            continue
+        a, b = fields[0], fields[1]
+        pairs[a, b] = pairs[b, a] = max(score, pairs.get((a, b), score))
+    return pairs
+
+
+@cache
+def _pairs(path: Path, stamp: float | None) -> dict[tuple[str, str], float]:
+    return _read(path) if stamp is not None else _seed()
+
+
+def lookalike_pairs(path: Path | None = None) -> dict[tuple[str, str], float]:
+    """{(a, b): score} for every look-alike pair, in both orders: the table at `path` (by default
+    the project's) when it exists, else the built-in seed (score 1.0). Read again when the file
+    changes."""
+    path = TABLE if path is None else Path(path)
+    try:
+        stamp = path.stat().st_mtime
+    except OSError:
+        stamp = None
+    return _pairs(path, stamp)
+
+
+def lookalike_score(a: str, b: str, pairs: dict[tuple[str, str], float] | None = None) -> float:
+    """How alike two characters look (0: not a known pair)."""
+    return (lookalike_pairs() if pairs is None else pairs).get((a, b), 0.0)
