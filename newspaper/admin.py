@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from newspaper import merging
+from newspaper import admin_people, merging
 from newspaper.admin_operations import yes_no
 from newspaper.article_form import ArticleForm, CreditFormSet, corrected_fields, ocr_excerpt, remember
 from newspaper.corrections import label_of
@@ -268,15 +268,30 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
 @admin.register(Person)
 class PersonAdmin(ArticleCountMixin, admin.ModelAdmin):
-    list_display = ("name", "article_count", "roles")
-    search_fields = ("name",)
+    """People, with the merges of one person printed under two names (newspaper.people): the
+    suggested pairs, the record of merges with 撤销, and an action (newspaper.admin_people)."""
+
+    list_display = ("name", "article_count", "roles", "alias_list")
+    search_fields = ("name", "aliases")
+    actions = ["merge_selected"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("credits")
 
+    def get_urls(self):
+        return admin_people.urls(self) + super().get_urls()
+
     @admin.display(description="角色")
     def roles(self, obj):
         return "、".join(sorted({c.get_role_display() for c in obj.credits.all()}))
+
+    @admin.display(description="别名")
+    def alias_list(self, obj):
+        return "、".join(obj.aliases)
+
+    @admin.action(description="合并所选（保留其中一人）", permissions=["change"])
+    def merge_selected(self, request, queryset):
+        return admin_people.merge_selected(self, request, queryset)
 
 
 @admin.register(Union)
