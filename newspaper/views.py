@@ -2,14 +2,17 @@
 on the models and querysets."""
 
 import datetime as dt
+import re
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Min
+from django.db.models import Count, Max, Min
 from django.db.models.functions import ExtractYear
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
-from newspaper.models import Article, Issue, Topic, Union
+from newspaper.models import Article, Credit, Issue, Person, Topic, Union
 from search.highlight import highlight
 from search.views import neighbours
 
@@ -70,6 +73,7 @@ def article_detail(request, pk):
         "title_html": highlight(article.display_title, terms),
         "kicker_html": highlight(article.kicker, terms),
         "subtitle_html": highlight(article.subtitle, terms),
+        "byline_html": linked_names(article.byline, [c.person for c in article.credits.all()]),
         "paragraphs": [highlight(p, terms) for p in article.body.split("\n") if p.strip()],
         "captions": [highlight(c, terms) for c in article.captions],
         "related": article.related(),
@@ -96,7 +100,7 @@ def union_list(request):
 
 
 def _articles_over_time(request, articles, template, context):
-    """A union's or a topic's articles, newest first, with a count per year."""
+    """A union's, a topic's or a person's articles, newest first, with a count per year."""
     per_year = articles.annotate(year=ExtractYear("page__issue__date")).values("year").annotate(n=Count("id"))
     page = Paginator(
         articles.with_page().order_by("-page__issue__date", "page__number", "order"), 20, orphans=3
@@ -122,3 +126,47 @@ def topic_list(request):
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     return _articles_over_time(request, topic.articles.all(), "newspaper/topic_detail.html", {"topic": topic})
+
+
+def person_detail(request, pk):
+    person = get_object_or_404(Person, pk=pk)
+    credited = Credit.objects.filter(person=person)
+    roles = [
+        (Credit.Role(row["role"]).label, row["n"])
+        for row in credited.values("role").annotate(n=Count("article_id", distinct=True)).order_by("-n", "role")
+    ]
+    span = credited.aggregate(first=Min("article__page__issue__date"), last=Max("article__page__issue__date"))
+    articles = Article.objects.filter(pk__in=credited.values("article_id"))  # once, in whatever roles
+    context = {"person": person, "roles": roles, "span": span}
+    return _articles_over_time(request, articles, "newspaper/person_detail.html", context)
+
+
+def person_named(request, name):
+    """A person's page by a name they are printed under (the search's person facet holds names)."""
+    if "\x00" in name:  # PostgreSQL refuses NUL in a text value: no one is named so
+        raise Http404
+    person = Person.objects.filter(name=name).first()
+    if person is None:  # an alias: the people who have any are few (merges made by hand)
+        person = next((p for p in Person.objects.exclude(aliases=[]) if name in p.aliases), None)
+    if person is None:
+        raise Http404("没有这个人员")
+    return redirect(person)
+
+
+def linked_names(text: str, people: list[Person]) -> SafeString:
+    """A byline with each credited person's name (or a printing merged into them) linked to
+    their page; the rest of the text escaped as it is."""
+    pages = {}
+    for person in people:
+        for name in (person.name, *person.aliases):
+            pages.setdefault(name, person.get_absolute_url())
+    if not text or not pages:
+        return format_html("{}", text)
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(pages, key=len, reverse=True)))
+    parts, at = [], 0
+    for found in pattern.finditer(text):
+        parts.append(format_html("{}", text[at : found.start()]))
+        parts.append(format_html('<a href="{}">{}</a>', pages[found.group()], found.group()))
+        at = found.end()
+    parts.append(format_html("{}", text[at:]))
+    return format_html_join("", "{}", ((p,) for p in parts))
