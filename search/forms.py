@@ -81,6 +81,8 @@ class ArchiveSearchForm(forms.Form):
         label="体裁", required=False, choices=Article.Kind.choices, widget=forms.CheckboxSelectMultiple
     )
     sort = forms.ChoiceField(label="排序", required=False, choices=SORTS)
+    # 容错: terms of three characters or more also match one look-alike character off (issue 16)
+    tolerant = forms.BooleanField(label="容错（形近字）", required=False)
 
     def clean_date_from(self):
         return _within_years(self.cleaned_data.get("date_from"))
@@ -112,9 +114,10 @@ class ArchiveSearchForm(forms.Form):
     # -- building the search --------------------------------------------------------------
     def parsed_query(self) -> ParsedQuery:
         """The query, with the earlier queries of a search within results ANDed in."""
-        combined = parse(self.cleaned_data.get("q", ""))
+        tolerant = bool(self.cleaned_data.get("tolerant"))
+        combined = parse(self.cleaned_data.get("q", ""), tolerant=tolerant)
         for earlier in self.cleaned_data.get("within") or []:
-            other = parse(earlier)
+            other = parse(earlier, tolerant=tolerant)
             combined.groups += other.groups
             combined.excluded += other.excluded
         return combined

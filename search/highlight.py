@@ -55,23 +55,30 @@ def spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     return merged
 
 
-def highlight(text: str, terms: list[str]) -> SafeString:
+def highlight(text: str, terms: list[str], variants: list[str] = ()) -> SafeString:
+    """`text` escaped, every term marked; `variants` (a tolerant search's look-alike matches)
+    marked as such, where no term is."""
+    exact = spans(text, terms)
+    marks = [(start, end, "") for start, end in exact]
+    for start, end in spans(text, list(variants)):
+        if not any(s < end and start < e for s, e in exact):
+            marks.append((start, end, ' class="variant" title="形近字：可能的识别错误"'))
     out, at = [], 0
-    for start, end in spans(text, terms):
+    for start, end, attrs in sorted(marks):
         out.append(escape(text[at:start]))
-        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        out.append(f"<mark{attrs}>{escape(text[start:end])}</mark>")
         at = end
     out.append(escape(text[at:]))
     return mark_safe("".join(out))
 
 
-def snippet(text: str, terms: list[str], width: int = 140, before: int = 30) -> SafeString:
+def snippet(text: str, terms: list[str], width: int = 140, before: int = 30, variants: list[str] = ()) -> SafeString:
     """A window of `width` characters around the first hit (the start of the text without one),
     with every hit inside it marked."""
     text = " ".join(text.split())
-    hits = spans(text, terms)
+    hits = spans(text, [*terms, *variants])
     start = max(0, hits[0][0] - before) if hits else 0
     end = min(len(text), start + width)
     window = text[start:end]
     prefix, suffix = ("…" if start > 0 else ""), ("…" if end < len(text) else "")
-    return mark_safe(escape(prefix) + highlight(window, terms) + escape(suffix))
+    return mark_safe(escape(prefix) + highlight(window, terms, variants) + escape(suffix))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from search import tolerant as tolerance
 from search.analyzer import RUN_RE, folded
 
 FIELDS = {"标题": "headline", "title": "headline", "题名": "headline", "作者": "author", "author": "author"}
@@ -39,14 +40,22 @@ class Clause:
     negated: bool = False
     quoted: bool = False  # typed as "a phrase": shown with its quotes
 
-    def whoosh(self) -> str:
-        return f"{INDEX_FIELD[self.field]}:({self.text})"
+    def whoosh(self, tolerant: bool = False) -> str:
+        index_field = INDEX_FIELD[self.field]
+        if not tolerant:
+            return f"{index_field}:({self.text})"
+        runs = [
+            "(" + " OR ".join(f"{index_field}:({r})" for r in [run, *tolerance.variants(run)]) + ")"
+            for run in self.text.split()
+        ]
+        return runs[0] if len(runs) == 1 else "(" + " AND ".join(runs) + ")"
 
 
 @dataclass
 class ParsedQuery:
     groups: list[list[Clause]] = field(default_factory=list)  # AND of ORs
     excluded: list[Clause] = field(default_factory=list)
+    tolerant: bool = False  # 容错: terms also match one look-alike character off (search.tolerant)
 
     @property
     def is_empty(self) -> bool:
@@ -58,11 +67,27 @@ class ParsedQuery:
         terms = {run for group in self.groups for c in group if c.field != "author" for run in c.text.split()}
         return sorted(terms, key=len, reverse=True)
 
+    @property
+    def positive_runs(self) -> list[str]:
+        return [run for group in self.groups for c in group for run in c.text.split()]
+
+    def variant_terms_if_tolerant(self) -> list[str]:
+        """The variants this query would try with 容错 on (whether or not it is on)."""
+        return [v for run in dict.fromkeys(self.positive_runs) for v in tolerance.variants(run)]
+
+    @property
+    def variant_terms(self) -> list[str]:
+        """In a tolerant search, the look-alike variants of every positive term."""
+        return self.variant_terms_if_tolerant() if self.tolerant else []
+
     def whoosh(self) -> str:
         """The compiled query: the matching set is exact substring matching on character grams;
-        headline and word (jieba) matches only add to the score, through ANDMAYBE."""
+        headline and word (jieba) matches only add to the score, through ANDMAYBE. A tolerant
+        query matches the terms' variants too, and its exact terms, boosted far above, keep
+        exact matches first."""
+        widen = bool(self.variant_terms)  # no term long enough, or no look-alike: an exact query
         positive = " AND ".join(
-            "(" + " OR ".join(c.whoosh() for c in group) + ")" if len(group) > 1 else group[0].whoosh()
+            "(" + " OR ".join(c.whoosh(widen) for c in group) + ")" if len(group) > 1 else group[0].whoosh(widen)
             for group in self.groups
         )
         boost = " OR ".join(
@@ -71,6 +96,9 @@ class ParsedQuery:
             for c in group
             if c.field == "text"
         )
+        if widen and positive:
+            exact = " OR ".join(f"{c.whoosh()}^{tolerance.EXACT_BOOST}" for group in self.groups for c in group)
+            boost = f"{boost} OR {exact}" if boost else exact
         query = f"(({positive}) ANDMAYBE ({boost}))" if positive and boost else f"({positive})" if positive else ""
         if self.excluded:
             negative = " OR ".join(c.whoosh() for c in self.excluded)
@@ -87,8 +115,8 @@ class ParsedQuery:
         return " ".join(parts + [show(c) for c in self.excluded])
 
 
-def parse(raw: str) -> ParsedQuery:
-    parsed = ParsedQuery()
+def parse(raw: str, *, tolerant: bool = False) -> ParsedQuery:
+    parsed = ParsedQuery(tolerant=tolerant)
     pending_or = False
     for m in TOKEN_RE.finditer(raw or ""):
         word = m.group("word")

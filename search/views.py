@@ -16,8 +16,11 @@ from django.views.decorators.http import require_GET
 
 from newspaper.models import Article
 from search import filters
+from search import tolerant as tolerance
+from search.analyzer import indexed
 from search.forms import FACETS, ArchiveSearchForm
 from search.highlight import highlight, snippet
+from search.search_indexes import searchable_text
 
 PER_PAGE = 20
 EXPORT_LIMIT = 10_000
@@ -76,20 +79,27 @@ def results(request):
         terms = found.query.highlight_terms
         base = request.GET.copy()
         base.pop("page", None)
+        rows = []
+        for i, a in enumerate(articles):
+            variants = matched_variants(found.query, a)
+            rows.append(
+                {
+                    "article": a,
+                    "title": highlight(a.display_title, terms, variants),
+                    "kicker": highlight(a.kicker, terms, variants),
+                    "subtitle": highlight(a.subtitle, terms, variants),
+                    "byline": highlight(a.byline, terms, variants),
+                    "snippet": snippet("\n".join([a.body, *a.captions]), terms, variants=variants),
+                    "variants": variants,
+                    "url": f"{a.get_absolute_url()}?{base.urlencode()}&rank={page.start_index() + i}",
+                }
+            )
         context.update(
             searched=True,
             page=page,
-            rows=[
-                {
-                    "article": a,
-                    "title": highlight(a.display_title, terms),
-                    "kicker": highlight(a.kicker, terms),
-                    "subtitle": highlight(a.subtitle, terms),
-                    "snippet": snippet("\n".join([a.body, *a.captions]), terms),
-                    "url": f"{a.get_absolute_url()}?{base.urlencode()}&rank={page.start_index() + i}",
-                }
-                for i, a in enumerate(articles)
-            ],
+            rows=rows,
+            did_you_mean=did_you_mean(request, found) if not page.paginator.count else None,
+            tolerant_url="?" + tolerant_params(request.GET).urlencode(),
             query=found.query,
             terms=terms,
             facets={name: filters.facet_links(request.GET, name, found.facets[name]) for name in FACETS},
@@ -103,6 +113,39 @@ def results(request):
             unfiltered=filters.unfiltered_count(request.GET) if not page.paginator.count else None,
         )
     return render(request, "search/results.html", context, status=200 if form.is_valid() else 400)
+
+
+def matched_variants(query, article: Article) -> list[str]:
+    """In a tolerant search, the look-alike variants of the query's terms the article holds."""
+    if not query.tolerant:
+        return []
+    return tolerance.variants_in(indexed(searchable_text(article)), query.positive_runs)
+
+
+def tolerant_params(params):
+    """The same search with 容错 on, from its first page."""
+    params = params.copy()
+    params["tolerant"] = "1"
+    params.pop("page", None)
+    return params
+
+
+def did_you_mean(request, found) -> dict | None:
+    """No exact hit: what the same search finds with 容错, and which variants it matched (the
+    first page's), with the link to it."""
+    if found.query.tolerant or not found.query.variant_terms_if_tolerant():
+        return None
+    params = tolerant_params(request.GET)
+    form = ArchiveSearchForm(params)
+    if not form.is_valid():
+        return None
+    sqs = form.searchqueryset(facets=False)
+    count = sqs.count()
+    if not count:
+        return None
+    query = form.parsed_query()
+    seen = [v for a in _articles(paginate(sqs, 1).page(1)) for v in matched_variants(query, a)]
+    return {"count": count, "variants": list(dict.fromkeys(seen)), "url": "?" + params.urlencode()}
 
 
 def json_error(status: int, error: str, message: str, fields: dict | None = None) -> JsonResponse:
@@ -134,7 +177,8 @@ def api_get(view):
     return wrapper
 
 
-def _result_json(request, article: Article, terms) -> dict:
+def _result_json(request, article: Article, terms, query=None) -> dict:
+    variants = matched_variants(query, article) if query is not None else []
     return {
         "id": article.pk,
         "url": request.build_absolute_uri(article.get_absolute_url()),
@@ -144,7 +188,8 @@ def _result_json(request, article: Article, terms) -> dict:
         "date": article.page.issue.date.isoformat(),
         "page": article.page.number,
         "byline": article.byline,
-        "snippet": str(snippet("\n".join([article.body, *article.captions]), terms)),
+        "snippet": str(snippet("\n".join([article.body, *article.captions]), terms, variants=variants)),
+        "variants": variants,
     }
 
 
@@ -169,7 +214,7 @@ def api_search(request):
             "count": paginator.count,
             "page": page.number,
             "num_pages": paginator.num_pages,
-            "results": [_result_json(request, a, found.query.highlight_terms) for a in _articles(page)],
+            "results": [_result_json(request, a, found.query.highlight_terms, found.query) for a in _articles(page)],
             "facets": facets,
         },
         json_dumps_params={"ensure_ascii": False},

@@ -66,7 +66,7 @@ def test_a_bad_parameter_is_never_a_server_error(archive, quiet_client, url):
 
 # Every query parameter a view reads, and one no view knows.
 PARAMS = [
-    *("q", "page", "month", "year", "date_from", "date_to", "sort", "kind", "rank", "within", "match"),
+    *("q", "page", "month", "year", "date_from", "date_to", "sort", "kind", "rank", "within", "match", "tolerant"),
     *("union", "topic", "person", "region", "page_name", "nonsense"),
 ]
 

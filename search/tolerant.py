@@ -1,0 +1,58 @@
+"""Tolerant search (容错, issue 16): a query term of three or more characters also matches text
+that differs from it by one look-alike character (形近字) in one position, the commonest OCR
+error in the archive (金钧胤 printed 金钩胤, 邹伟锋 printed 邹伟峰).
+
+The variants are spelled out in the compiled query (search.query), so matching, counts, facets,
+the chart and exports all follow one matched set, and the engine needs nothing new. Each
+variant is a phrase of character grams like the term itself; one that never occurs costs a
+look-up of its rarest gram and nothing more. The look-alike pairs: newspaper.recognise.lookalikes
+(the shipped table, or its seed).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from newspaper.recognise.lookalikes import lookalike_pairs
+from search.analyzer import RUN_RE
+
+MIN_LENGTH = 3  # shorter terms would match too much that is merely another word
+MOST_PER_CHARACTER = 6  # look-alikes tried per position, the closest first
+EXACT_BOOST = 1000  # an exact match ranks above every variant's
+
+
+@cache
+def _neighbours(pairs_id: int) -> dict[str, list[str]]:
+    by_char: dict[str, list[tuple[float, str]]] = {}
+    for (a, b), score in lookalike_pairs().items():
+        if RUN_RE.fullmatch(b):  # only what the index holds can reach the compiled query
+            by_char.setdefault(a, []).append((score, b))
+    return {a: [b for _, b in sorted(found, key=closest)[:MOST_PER_CHARACTER]] for a, found in by_char.items()}
+
+
+def closest(scored: tuple[float, str]) -> tuple[float, str]:
+    return -scored[0], scored[1]
+
+
+def neighbours() -> dict[str, list[str]]:
+    """Each character's look-alikes, the closest first (read again when the table changes)."""
+    return _neighbours(id(lookalike_pairs()))
+
+
+def variants(run: str) -> list[str]:
+    """The strings that differ from `run` by one look-alike character in one position."""
+    if len(run) < MIN_LENGTH:
+        return []
+    near = neighbours()
+    return [run[:i] + other + run[i + 1 :] for i, char in enumerate(run) for other in near.get(char, ())]
+
+
+def variants_in(text: str, terms: list[str]) -> list[str]:
+    """The variants of `terms` that `text` (already normalised as the index holds it) contains,
+    in the order of the terms: what a tolerant hit actually matched."""
+    found = []
+    for term in terms:
+        for variant in variants(term):
+            if variant in text and variant not in found:
+                found.append(variant)
+    return found
