@@ -1,0 +1,117 @@
+"""The shipped look-alike table (形近字, issue 16): its shape, the confusions it must hold, and
+that the glyph comparison that built it gives the same scores again (newspaper/recognise/glyphs.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections import Counter
+from functools import cache
+
+import pytest
+
+from newspaper.recognise import glyphs
+
+# The sample pages' own confusions (金钧胤/金钩胤, 邹伟锋/邹伟峰), then the classic 形近字.
+SAMPLE_CONFUSIONS = [("钧", "钩"), ("锋", "峰")]
+CLASSIC = [
+    ("己", "已"),
+    ("未", "末"),
+    ("土", "士"),
+    ("戊", "戌"),
+    ("日", "曰"),
+    ("人", "入"),
+    ("大", "太"),
+    ("王", "玉"),
+    ("千", "干"),
+    ("刀", "力"),
+]
+# A dozen characters rebuilt from the font: the pairs among them must score as in the table.
+REBUILT = "钧钩锋峰己已巳未末土士戊戌"
+
+
+@cache
+def table() -> dict[tuple[str, str], float]:
+    lines = glyphs.TABLE.read_text(encoding="utf-8").splitlines()
+    assert tuple(lines[0].split("\t")) == glyphs.HEADER
+    return {(a, b): float(score) for a, b, score in (line.split("\t")[:3] for line in lines[1:])}
+
+
+def score(a: str, b: str) -> float | None:
+    return table().get((min(a, b), max(a, b)))
+
+
+def test_it_is_well_formed_sorted_and_holds_each_pair_once():
+    lines = glyphs.TABLE.read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t") for line in lines[1:]]
+    assert rows, "the table is empty"
+    for row in rows:
+        assert len(row) == 3, row
+        a, b, raw = row
+        assert len(a) == len(b) == 1 and a < b, row  # one order only: a before b by code point
+        assert re.fullmatch(r"[01]\.\d{3}", raw) and 0 < float(raw) <= 1, row
+    pairs = [(a, b) for a, b, _ in rows]
+    assert pairs == sorted(pairs)
+    assert len(set(pairs)) == len(pairs)
+
+
+def test_it_stays_small_enough_to_ship():
+    assert glyphs.TABLE.stat().st_size < 1_000_000
+    per_character = Counter(c for pair in table() for c in pair)
+    assert max(per_character.values()) <= 30, per_character.most_common(3)
+
+
+@pytest.mark.parametrize(("a", "b"), SAMPLE_CONFUSIONS)
+def test_it_holds_the_sample_pages_ocr_confusions(a, b):
+    assert (score(a, b) or 0) >= 0.75
+
+
+@pytest.mark.parametrize(("a", "b"), CLASSIC)
+def test_it_holds_the_classic_lookalikes(a, b):
+    assert (score(a, b) or 0) >= 0.6
+
+
+def test_the_closest_pairs_score_highest():
+    for a, b in [("未", "末"), ("土", "士"), ("王", "玉"), ("千", "干"), ("己", "已")]:
+        assert score(a, b) >= 0.85, (a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("一", "光"),  # a stroke lying inside a bigger character is not its look-alike
+        ("一", "二"),
+        ("人", "国"),
+        ("钧", "峰"),
+        ("日", "月"),  # different enough to read apart
+        ("工", "会"),
+    ],
+)
+def test_it_does_not_pair_characters_that_merely_share_a_stroke(a, b):
+    assert score(a, b) is None
+
+
+def test_it_covers_the_common_characters():
+    covered = {c for pair in table() for c in pair}
+    common = glyphs.common_characters()[:3755]  # GB2312 level 1
+    assert sum(c in covered for c in common) / len(common) > 0.99
+
+
+@pytest.mark.skipif(importlib.util.find_spec("PIL") is None, reason="Pillow is a build-time tool (requirements-dev)")
+@pytest.mark.skipif(not glyphs.FONT.exists(), reason="fonts-wqy-microhei is not installed")
+def test_a_small_rebuild_gives_the_tables_scores():
+    rebuilt = glyphs.pair_scores(REBUILT)
+    shipped = {pair: s for pair, s in table().items() if set(pair) <= set(REBUILT)}
+    assert {tuple(sorted(p)) for p in [*SAMPLE_CONFUSIONS, ("己", "已"), ("未", "末")]} <= set(shipped)
+    assert {pair: rebuilt[pair] for pair in shipped} == shipped
+
+
+@pytest.mark.skipif(importlib.util.find_spec("PIL") is None, reason="Pillow is a build-time tool (requirements-dev)")
+@pytest.mark.skipif(not glyphs.FONT.exists(), reason="fonts-wqy-microhei is not installed")
+def test_the_builder_keeps_each_characters_best_pairs_above_the_threshold():
+    rows = glyphs.build(REBUILT, params=glyphs.Params(keep=1, threshold=0.7))
+    kept = {(a, b) for a, b, _ in rows}
+    assert ("钧", "钩") in kept
+    assert ("己", "已") in kept or ("已", "巳") in kept
+    assert all(s >= 0.7 for *_, s in rows)
+    assert rows == sorted(rows)
