@@ -260,6 +260,20 @@ def test_a_name_or_an_alias_leads_to_the_persons_page(archive, client):
     assert client.get(reverse("newspaper:person-named", args=["金钩胤"])).url == url
 
 
+def test_any_name_has_a_link_to_its_page_even_with_a_slash(db, client):
+    someone = Person.objects.create(name="张/王", aliases=["张 王"])
+    assert client.get(reverse("newspaper:person-named", args=["张/王"])).url == someone.get_absolute_url()
+    assert client.get(reverse("newspaper:person-named", args=["张 王"])).url == someone.get_absolute_url()
+
+
+def test_editing_a_persons_aliases_queues_their_articles(archive):
+    kept = person("程雪")
+    IndexWork.objects.all().delete()
+    kept.aliases = ["程雪（笔误）"]
+    kept.save()
+    assert set(IndexWork.objects.values_list("article_id", flat=True)) == articles_of("程雪")
+
+
 def test_an_article_links_its_credited_names_to_their_pages(archive, client):
     article = Article.objects.filter(credits__person__name="金钩胤").first()
     people.merge(person("金钧胤"), person("金钩胤"))  # the byline still prints 金钩胤
