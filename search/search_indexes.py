@@ -19,7 +19,7 @@ def searchable_text(article: Article) -> str:
     its own (FIELD_BREAK): no string runs from one into the next."""
     parts = [
         article.column, article.kicker, article.title, article.subtitle, article.byline, article.body,
-        *article.captions, *ArticleIndex.people(article),
+        *article.captions, *ArticleIndex.people(article, aliases=True),
     ]  # fmt: skip
     return FIELD_BREAK.join(p for p in parts if p)
 
@@ -91,14 +91,19 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return list(obj.regions)
 
     def prepare_people_grams(self, obj):
-        return " ; ".join(self.people(obj))
+        return " ; ".join(self.people(obj, aliases=True))
 
     @staticmethod
-    def people(obj) -> list[str]:
-        """The names an article credits, read from its prefetched credits once per entry."""
+    def people(obj, *, aliases: bool = False) -> list[str]:
+        """The names an article credits, read from its prefetched credits once per entry; with
+        `aliases`, also the other printings of each name (金钩胤 for 金钧胤, kept when two people
+        were merged), so that a search for either finds the person's articles. The person facet
+        shows names only."""
         if getattr(obj, "_index_people", None) is None:
-            obj._index_people = sorted({c.person.name for c in obj.credits.all()})
-        return obj._index_people
+            persons = [c.person for c in obj.credits.all()]
+            obj._index_people = sorted({p.name for p in persons})
+            obj._index_aliases = sorted({a for p in persons for a in p.aliases} - set(obj._index_people))
+        return [*obj._index_people, *obj._index_aliases] if aliases else obj._index_people
 
     def get_updated_field(self):
         return "updated_at"

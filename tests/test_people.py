@@ -123,7 +123,6 @@ def test_a_merge_moves_every_credit_keeps_the_alias_and_queues_the_index(archive
     assert set(found("", person="金钧胤")) == theirs | mine
 
 
-@pytest.mark.xfail(strict=True, reason="search/search_indexes.py must put aliases in people_grams (issue 16)")
 def test_after_a_merge_the_variant_name_finds_the_kept_persons_articles_too(archive):
     both = articles_of("金钩胤") | articles_of("金钧胤")
     people.merge(person("金钧胤"), person("金钩胤"))
