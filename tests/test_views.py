@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from newspaper.ingest import ingest_source
-from newspaper.models import Article, Issue
+from newspaper.models import Article, Issue, Person
 from newspaper.sources import Source
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +37,10 @@ def test_it_shows_an_article_with_its_metadata_and_neighbours(client, archive):
     article = Article.objects.get(title="省总工会举办基层党组织书记培训班")
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
+    reporter = Person.objects.get(name="阮向民")
+    assert f'本报讯 记者<a href="{reporter.get_absolute_url()}">阮向民</a>报道' in response.text  # to their page
     for text in (
         "强化理论武装 锤炼党性修养",
-        "本报讯 记者阮向民报道",
         "摄影",
         "邹伟锋",
         "上一篇",
