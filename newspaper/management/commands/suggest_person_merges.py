@@ -18,7 +18,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{s.keep.name} ({articles(s.keep.articles)}, id {s.keep.pk}) ~ "
                 f"{s.variant.name} ({articles(s.variant.articles)}, id {s.variant.pk}): "
-                f"{', '.join(s.roles)}; {years}; look-alike {s.score:g}"
+                f"{', '.join(s.roles)}; {years}; look-alike {s.score:.2f}"
             )
         self.stderr.write(f"{len(suggestions)} pairs")
 
