@@ -15,21 +15,24 @@ the standard's byte ranges with Python's own codec (no data downloaded), plus th
 of the project's own sample pages outside GB2312 (`EXTRAS`). Modern OCR of mainland newspapers
 yields almost only these.
 
-How two glyphs are compared. Each is drawn in the em box of WenQuanYi Micro Hei (Debian's
-fonts-wqy-microhei) on a 48×48 canvas, anti-aliased and thresholded at half; its place in the em
-box is kept (日 is narrower than 曰, 己's hook lower than 已's). A pixel of A's ink counts 3 when B
-has ink there, 2 when B's ink is one pixel away, 1 at two pixels (chessboard distance), so strokes
-drawn a pixel apart still meet. The agreement o(A→B) is that count over 3·|A|; a dense glyph
-agrees with anything by chance, so it is corrected for chance like Cohen's kappa,
-k(A→B) = (o − e_B) / (1 − e_B) with e_B the share of the canvas near B's ink, and the pair's score
-is the harmonic mean of both directions (each clipped to 0–1), so that both must agree: 一 lies
-on a stroke of 光, but most of 光 is nowhere near 一. Without the correction 囊 and 蕾 scored 0.99;
-with it dense glyphs stay below ~0.77 while 未/末, 土/士, 王/玉 score above 0.94.
+How two glyphs are compared. Each is drawn in two faces, WenQuanYi Micro Hei (a 黑体, Debian's
+fonts-wqy-microhei) and Noto Serif CJK SC (a 宋体, fonts-noto-cjk): the paper sets headlines in
+the one style and body text in the other, and a pair is a look-alike when it is one in either (锋/峰
+and 日/曰 are closer in the sans, 拔/拨 and 午/牛 in the serif); the pair's score is the higher of
+the two faces'. A glyph is drawn in the em box on a 48×48 canvas, anti-aliased and thresholded at
+half; its place in the em box is kept (日 is narrower than 曰, 己's hook lower than 已's). A pixel
+of A's ink counts 3 when B has ink there, 2 when B's ink is one pixel away, 1 at two pixels
+(chessboard distance), so strokes drawn a pixel apart still meet. The agreement o(A→B) is that
+count over 3·|A|; a dense glyph agrees with anything by chance, so it is corrected for chance
+like Cohen's kappa, k(A→B) = (o − e_B) / (1 − e_B) with e_B the share of the canvas near B's
+ink, and the score is the harmonic mean of both directions (each clipped to 0–1), so that both
+must agree: 一 lies on a stroke of 光, but most of 光 is nowhere near 一. Without the correction
+囊 and 蕾 scored 0.99; with it dense glyphs mostly stay below 0.8 while 未/末, 土/士, 王/玉 score above 0.94.
 
 The score of a pair depends on the two glyphs only (never on the rest of the set): integer counts,
 then the same few floating-point operations, so a rebuild of a dozen characters reproduces the
 full table's scores exactly (tests/test_lookalikes.py), on any machine with the pinned Pillow
-(which bundles its FreeType) and the same font.
+(which bundles its FreeType) and the same fonts; two builds give the same file byte for byte.
 
 Which pairs are kept: for each character its `keep` most similar with a score ≥ `threshold`
 (ties broken by code point), when it is also among the other's `mutual` most similar; a pair is
@@ -37,9 +40,9 @@ kept when either side keeps it. Not every pair is scored at 48×48: the same sco
 (2×2 max-pooled), one matrix product per block of rows in numpy (float64 on small integers, so
 exact whatever the BLAS), picks `candidates` per character, and only those ~480k pairs are scored
 at full size. Against an exhaustive comparison (every pair at 48×48, `Params(pool=1)`) the table
-misses 166 of its 30,366 pairs (0.5%; 358 others come in instead, ranked up by a missed
-neighbour), in half the time (12 s against 24 s on one core); the pre-filter is also what keeps a
-larger set (Unicode's 20,000 URO characters, a finer canvas) within reach.
+misses 150 of its 30,621 pairs (0.5%; 325 others come in instead, ranked up by a missed
+neighbour), in about half the time (23 s against 43 s on one busy core); the pre-filter is also
+what keeps a larger set (Unicode's 20,000 URO characters, a finer canvas) within reach.
 
 The TSV: a header `a<TAB>b<TAB>score`, one row per unordered pair with a < b (code points),
 sorted. Columns may be appended later, first `source` (glyph, or a correction by an editor):
@@ -55,8 +58,21 @@ from pathlib import Path
 
 import numpy as np
 
-FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
-FONT_INDEX = 0  # WenQuanYi Micro Hei (index 1 is its Mono twin, the same CJK glyphs)
+
+@dataclass(frozen=True)
+class Face:
+    name: str  # as the font names itself: checked, since a collection's order is the packager's
+    path: Path
+    index: int  # in the font collection
+    package: str  # Debian's
+
+
+# The paper's headlines are set in 黑体 (sans), its body in 宋体 (serif): a pair is a look-alike
+# when it is one in either.
+FACES = (
+    Face("WenQuanYi Micro Hei", Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"), 0, "fonts-wqy-microhei"),
+    Face("Noto Serif CJK SC", Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"), 2, "fonts-noto-cjk"),
+)
 TABLE = Path(__file__).resolve().parent.parent / "data" / "lookalikes.tsv"
 HEADER = ("a", "b", "score")
 # In the sample pages (tests/data) but not in GB2312: 垟 (Zhejiang place names), 翀 (a given name).
@@ -86,18 +102,24 @@ def common_characters() -> list[str]:
     return chars + [c for c in EXTRAS if c not in chars]
 
 
-def render(chars: Iterable[str], font: Path = FONT, params: Params = Params()) -> tuple[list[str], np.ndarray]:
+def missing_faces(faces: Iterable[Face] = FACES) -> list[Face]:
+    return [face for face in faces if not face.path.exists()]
+
+
+def render(chars: Iterable[str], face: Face, params: Params = Params()) -> tuple[list[str], np.ndarray]:
     """Each character's ink as a boolean canvas×canvas bitmap; characters the font lacks are dropped."""
     from PIL import Image, ImageDraw, ImageFont  # a build-time tool: the web never imports Pillow
 
-    face = ImageFont.truetype(str(font), params.font_px, index=FONT_INDEX)
+    font = ImageFont.truetype(str(face.path), params.font_px, index=face.index)
+    if font.getname()[0] != face.name:
+        raise ValueError(f"{face.path} holds {font.getname()[0]} at index {face.index}, not {face.name}")
     size = params.canvas
 
     def draw(char: str) -> np.ndarray:
         image = Image.new("L", (size, size), 0)
         # "mm": centred on the advance width and the line's ascent and descent, so the glyph keeps
         # its place in the em box instead of being centred on its own ink.
-        ImageDraw.Draw(image).text((size / 2, size / 2), char, fill=255, font=face, anchor="mm")
+        ImageDraw.Draw(image).text((size / 2, size / 2), char, fill=255, font=font, anchor="mm")
         return np.asarray(image) >= 128
 
     missing = draw("\U000f0000")  # a private-use code point: the font's .notdef box
@@ -108,6 +130,19 @@ def render(chars: Iterable[str], font: Path = FONT, params: Params = Params()) -
             kept.append(char)
             bitmaps.append(ink)
     return kept, np.stack(bitmaps) if bitmaps else np.zeros((0, size, size), bool)
+
+
+def _render_faces(chars: Iterable[str], faces: Iterable[Face], params: Params) -> tuple[list[str], list[np.ndarray]]:
+    """The characters every face has, and their bitmaps in each face."""
+    chars = list(chars)
+    drawn = [render(chars, face, params) for face in faces]
+    common = set(chars).intersection(*(kept for kept, _ in drawn))
+    kept = [c for c in chars if c in common]
+    inks = []
+    for names, ink in drawn:
+        where = {c: i for i, c in enumerate(names)}
+        inks.append(ink[[where[c] for c in kept]])
+    return kept, inks
 
 
 def _dilate(ink: np.ndarray) -> np.ndarray:
@@ -180,15 +215,15 @@ def _pool(ink: np.ndarray, factor: int) -> np.ndarray:
     return ink[:, : side * factor, : side * factor].reshape(n, side, factor, side, factor).any(axis=(2, 4))
 
 
-def _candidates(ink: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
+def _candidates(inks: list[np.ndarray], params: Params) -> tuple[np.ndarray, np.ndarray]:
     """Unordered pairs (a < b) worth the full comparison: each glyph's best by the coarse score."""
-    coarse = _Glyphs(_pool(ink, params.pool))
-    n = len(ink)
+    coarse = [_Glyphs(_pool(ink, params.pool)) for ink in inks]
+    n = len(inks[0])
     take = min(params.candidates, n - 1)
     firsts, seconds = [], []
     for start in range(0, n, 512):
         rows = slice(start, min(start + 512, n))
-        scores = coarse.all_scores(rows)
+        scores = np.maximum.reduce([face.all_scores(rows) for face in coarse])
         scores[np.arange(rows.stop - start), np.arange(start, rows.stop)] = -1.0  # not itself
         best = np.argpartition(-scores, take - 1, axis=1)[:, :take] if take > 0 else np.zeros((0, 0), int)
         firsts.append(np.repeat(np.arange(start, rows.stop), take))
@@ -229,28 +264,34 @@ def rows_for(chars: list[str], pairs: Iterable[tuple[int, int, float]]) -> list[
     return sorted(rows)
 
 
-def pair_scores(chars: Iterable[str], font: Path = FONT, params: Params = Params()) -> dict[tuple[str, str], float]:
+def _scores(inks: list[np.ndarray], a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Each pair's score in the face where the two look most alike."""
+    return np.maximum.reduce([_Glyphs(ink).scores(a, b) for ink in inks])
+
+
+def pair_scores(
+    chars: Iterable[str], faces: Iterable[Face] = FACES, params: Params = Params()
+) -> dict[tuple[str, str], float]:
     """Every pair of a few characters with its score, as the table rounds it (for checks, not the build)."""
-    kept, ink = render(chars, font, params)
-    glyphs = _Glyphs(ink)
+    kept, inks = _render_faces(chars, faces, params)
     a, b = np.triu_indices(len(kept), k=1)
-    scores = np.round(glyphs.scores(a, b), 3)
+    scores = np.round(_scores(inks, a, b), 3)
     return {tuple(sorted((kept[x], kept[y]))): float(s) for x, y, s in zip(a, b, scores, strict=True)}
 
 
 def build(
     chars: Iterable[str] | None = None,
-    font: Path = FONT,
+    faces: Iterable[Face] = FACES,
     params: Params = Params(),
     log: Callable[[str], None] = lambda message: None,
 ) -> list[tuple[str, str, float]]:
     """The look-alike table's rows for the characters (GB2312 and EXTRAS by default)."""
     started = time.perf_counter()
-    kept, ink = render(common_characters() if chars is None else chars, font, params)
-    log(f"rendered {len(kept)} characters in {time.perf_counter() - started:.1f}s")
-    a, b = _candidates(ink, params)
+    kept, inks = _render_faces(common_characters() if chars is None else chars, faces, params)
+    log(f"rendered {len(kept)} characters in {len(inks)} faces ({time.perf_counter() - started:.1f}s)")
+    a, b = _candidates(inks, params)
     log(f"{len(a)} candidate pairs after the coarse pre-filter ({time.perf_counter() - started:.1f}s)")
-    scores = _Glyphs(ink).scores(a, b)
+    scores = _scores(inks, a, b)
     rows = rows_for(kept, _select(a, b, scores, params))
     log(f"{len(rows)} look-alike pairs kept ({time.perf_counter() - started:.1f}s)")
     return rows
