@@ -31,6 +31,8 @@ LISTED = [
     "/api/search?page=99999999999999999999",
     "/search/facet/union/?page=²&match=%00",
     "/unions/%00/",
+    "/people/99999999999999999999/",
+    "/people/named/%00/",
     "/issues/2022/%00/19/",
     "/search/?union=%00&q=%00",
     "/search/facet/kind/?page=99999999999999999999",
@@ -98,6 +100,8 @@ def segment(*real: str):
 # holds values the archive has, so that views get past their lookups to their parameters.
 ROUTES = {
     "newspaper:home": lambda r: st.just("/"),
+    "newspaper:person-detail": lambda r: st.builds("/people/{}/".format, segment(r.person)),
+    "newspaper:person-named": lambda r: st.builds("/people/named/{}/".format, segment(r.person_name)),
     "newspaper:calendar": lambda r: st.just("/issues/"),
     "newspaper:calendar-year": lambda r: st.builds("/issues/{}/".format, segment(r.year)),
     "newspaper:issue-detail": lambda r: st.one_of(
@@ -139,7 +143,7 @@ def held(archive):
     a client signed in as an archive admin beside the anonymous one."""
     from django.contrib.auth.models import Group, User
 
-    from newspaper.models import Article, Topic, Union, Upload
+    from newspaper.models import Article, Person, Topic, Union, Upload
 
     article = Article.objects.filter(unions__isnull=False, topics__isnull=False).with_page().first()
     admin = User.objects.create_user("archivist", password="pw", is_staff=True)
@@ -147,6 +151,7 @@ def held(archive):
     signed_in = Client(raise_request_exception=False)
     signed_in.force_login(admin)
     date = article.page.issue.date
+    credited = Person.objects.filter(credits__isnull=False).first()
     return SimpleNamespace(
         article=str(article.pk),
         year=str(date.year),
@@ -155,6 +160,8 @@ def held(archive):
         union=quote(Union.objects.filter(articles__isnull=False).first().slug),
         topic=Topic.objects.filter(articles__isnull=False).first().slug,
         upload=str(Upload.objects.create(uploaded_by=admin).pk),
+        person=str(credited.pk),
+        person_name=quote(credited.name),
         signed_in=signed_in,
     )
 

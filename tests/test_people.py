@@ -3,6 +3,8 @@ look-alike character apart, a merge and its undoing (credits, aliases, the index
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -280,3 +282,10 @@ def test_an_article_links_its_credited_names_to_their_pages(archive, client):
     url = person("金钧胤").get_absolute_url()
     assert f'<a href="{url}">金钩胤</a>' in page  # in the byline
     assert f'<a href="{url}">金钧胤</a>' in page  # in the credits
+
+
+def test_the_person_facet_links_each_name_to_its_page(client, archive):
+    name = person("邹伟锋").name
+    for url in ("/search/?q=工会", "/search/facet/person/?q=工会"):
+        text = client.get(url).text
+        assert f'href="/people/named/{name}/"' in text or f"/people/named/{quote(name)}/" in text, url
