@@ -10,7 +10,7 @@ PG_URL  ?= postgres://postgres@127.0.0.1:5432/test
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: lighthouse run test install migrate ingest rebuild-index lint test-sqlite test-postgres postgres redis chromium gettext catalogue messages bench clean
+.PHONY: lookalikes lighthouse run test install migrate ingest rebuild-index lint test-sqlite test-postgres postgres redis chromium gettext catalogue messages bench clean
 
 install: $(VENV)/.installed
 
@@ -98,6 +98,13 @@ bench: install  ## make bench SIZE=10000 — import and search benchmark (bench/
 lighthouse: chromium
 	cd bench/lighthouse && npm ci --no-audit --no-fund --silent
 	$(BIN)/python bench/lighthouse/run.py
+
+# The look-alike table (newspaper/data/lookalikes.tsv, shipped): rebuilt from glyph bitmaps in a
+# sans and a Song face, as the paper prints headlines and text (newspaper/data/LOOKALIKES.md).
+lookalikes: install
+	@fc-list | grep -q wqy-microhei && fc-list | grep -qi "Noto Serif CJK" || \
+	  ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q fonts-wqy-microhei fonts-noto-cjk)
+	$(BIN)/python manage.py build_lookalikes
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache node_modules
