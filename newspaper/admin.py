@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from newspaper import admin_people, merging
+from newspaper import admin_people, learning, merging
 from newspaper.admin_operations import yes_no
 from newspaper.article_form import ArticleForm, CreditFormSet, corrected_fields, ocr_excerpt, remember
 from newspaper.corrections import label_of
@@ -213,9 +213,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         """What the editor changed is remembered as corrected (newspaper.corrections: a re-import
         keeps it), and the reason given goes into the history with the editor's name."""
+        stored = Article.objects.filter(pk=obj.pk).first() if obj.pk else None
         remember(obj, corrected_fields(obj))
         obj._change_reason = form.cleaned_data.get("change_reason") or ""
         super().save_model(request, obj, form, change)
+        if stored is not None:  # an OCR fix of one character teaches a look-alike pair (容错)
+            learning.learn(stored, obj)
 
     def save_related(self, request, form, formsets, change):
         """An editor who sets topics by hand means them: lock them against re-tagging. Credits

@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.templatetags.static import static
 from django.utils.html import format_html
 
-from newspaper.models import IndexWork, IndexWriterStatus, Upload, UploadedFile
+from newspaper.models import IndexWork, IndexWriterStatus, LearnedLookalike, Upload, UploadedFile
 from newspaper.templatetags.index_freshness import writer_message
 
 
@@ -122,3 +122,17 @@ class IndexWriterStatusAdmin(admin.ModelAdmin):
     @admin.display(description="运行中")
     def running(self, obj):
         return yes_no(obj.alive)
+
+
+@admin.register(LearnedLookalike)
+class LearnedLookalikeAdmin(admin.ModelAdmin):
+    """The look-alike pairs editors' corrections taught 容错 (newspaper.learning): listed to be
+    checked, and deleted where a correction was no OCR confusion."""
+
+    list_display = ("printed", "corrected", "count", "last_seen")
+    search_fields = ("=printed", "=corrected")
+    ordering = ("-count", "-last_seen")
+    readonly_fields = ("printed", "corrected", "count", "last_seen")
+
+    def has_add_permission(self, request):
+        return False

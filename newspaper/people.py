@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
-from newspaper import outbox
+from newspaper import learning, outbox
 from newspaper.models import Article, Credit, Person, PersonMerge
 from newspaper.recognise.lookalikes import lookalike_pairs
 
@@ -101,7 +101,7 @@ def suggest(pairs: dict[tuple[str, str], float] | None = None) -> list[Suggestio
     exactly one position by a look-alike character, who share a role in overlapping years (or
     years at most two apart); most likely first: the more alike the characters, the longer the
     name, the closer the years, the more articles."""
-    partners = _partners(lookalike_pairs() if pairs is None else pairs)
+    partners = _partners({**lookalike_pairs(), **learning.learned_pairs()} if pairs is None else pairs)
     people = careers()
     # Names alike but for position i share (name[:i], name[i+1:]): grouping by it finds the
     # candidates in one pass, however many people there are.

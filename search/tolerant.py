@@ -11,8 +11,10 @@ look-up of its rarest gram and nothing more. The look-alike pairs: newspaper.rec
 
 from __future__ import annotations
 
+import time
 from functools import cache
 
+from newspaper import learning
 from newspaper.recognise.lookalikes import lookalike_pairs
 from search.analyzer import RUN_RE
 
@@ -39,12 +41,37 @@ def neighbours() -> dict[str, list[str]]:
     return _neighbours(id(lookalike_pairs()))
 
 
+_learned: tuple[float, dict[str, list[str]]] = (0.0, {})
+LEARNED_FOR = 30.0  # seconds a process keeps the pairs learned from corrections before reading again
+
+
+def learned_neighbours() -> dict[str, list[str]]:
+    """Look-alikes that editors' corrections taught (newspaper.learning), the most taught first."""
+    global _learned
+    if time.monotonic() >= _learned[0]:
+        by_char: dict[str, list[tuple[float, str]]] = {}
+        for (a, b), score in learning.learned_pairs().items():
+            if RUN_RE.fullmatch(b):
+                by_char.setdefault(a, []).append((score, b))
+        _learned = (
+            time.monotonic() + LEARNED_FOR,
+            {a: [b for _, b in sorted(f, key=closest)] for a, f in by_char.items()},
+        )
+    return _learned[1]
+
+
 def variants(run: str) -> list[str]:
-    """The strings that differ from `run` by one look-alike character in one position."""
+    """The strings that differ from `run` by one look-alike character in one position: the pairs
+    learned from corrections first, then the table's."""
     if len(run) < MIN_LENGTH:
         return []
-    near = neighbours()
-    return [run[:i] + other + run[i + 1 :] for i, char in enumerate(run) for other in near.get(char, ())]
+    near, learned = neighbours(), learned_neighbours()
+    out = []
+    for i, char in enumerate(run):
+        taught = learned.get(char, [])
+        for other in [*taught, *(c for c in near.get(char, ()) if c not in taught)]:
+            out.append(run[:i] + other + run[i + 1 :])
+    return out
 
 
 def variants_in(text: str, terms: list[str]) -> list[str]:

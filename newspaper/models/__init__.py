@@ -14,6 +14,7 @@ from newspaper.models.archive import (
     Topic,
     Union,
 )
+from newspaper.models.lookalikes import LearnedLookalike
 from newspaper.models.outbox import IndexWork, IndexWriterStatus
 from newspaper.models.people import PersonMerge
 from newspaper.models.uploads import Upload, UploadedFile
@@ -28,6 +29,7 @@ __all__ = [
     "IndexWriterStatus",
     "Indexed",
     "Issue",
+    "LearnedLookalike",
     "Page",
     "Person",
     "PersonMerge",
