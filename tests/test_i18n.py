@@ -17,7 +17,7 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from newspaper.i18n import localize
-from newspaper.models import Article, Credit, Topic, Union, Upload, UploadedFile
+from newspaper.models import Article, Credit, Person, Topic, Union, Upload, UploadedFile
 from newspaper.parser import ParseError, parse_dump, parse_text
 from tests.conftest import admin_edit, seed
 
@@ -169,6 +169,9 @@ def public_pages() -> list[str]:
         "/no/such/page/",
         "/articles/999999/",
         "/issues/2022/02/30/",
+        Person.objects.get(name="邹伟锋").get_absolute_url(),
+        "/search/?q=金钧胤&tolerant=1",  # variants marked, 形近字匹配
+        "/search/?q=负责入",  # no exact hit: what 容错 would find
     ]
 
 
