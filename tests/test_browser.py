@@ -399,7 +399,9 @@ def test_no_page_of_the_site_or_the_admin_breaks_the_content_security_policy(pag
     page.on("console", lambda m: "Content Security Policy" in m.text and refused.append(f"{page.url}: {m.text}"))
     User.objects.create_superuser("chief", password="a-long-password-1")
     article = Article.objects.filter(unions__isnull=False).first()
+    person = article.credits.first().person
     urls = ["/", "/search/?q=工会", article.get_absolute_url(), "/unions/", "/issues/2022/", "/topics/"]
+    urls += [person.get_absolute_url(), "/search/?q=金钧胤&tolerant=1"]
     for url in urls:
         page.goto(url)
     page.goto(f"/admin/login/?next=/admin/newspaper/article/{article.pk}/change/")
@@ -407,7 +409,13 @@ def test_no_page_of_the_site_or_the_admin_breaks_the_content_security_policy(pag
     page.get_by_label("密码").fill("a-long-password-1")
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"**/admin/newspaper/article/{article.pk}/change/")
-    for url in ["/admin/", "/admin/newspaper/article/?q=工会", f"/admin/newspaper/article/{article.pk}/history/"]:
+    for url in [
+        "/admin/",
+        "/admin/newspaper/article/?q=工会",
+        f"/admin/newspaper/article/{article.pk}/history/",
+        "/admin/newspaper/person/suggestions/",
+        "/admin/newspaper/person/merges/",
+    ]:
         page.goto(url)
     page.goto("/upload/")
     assert refused == []
