@@ -154,7 +154,12 @@ def main() -> None:
     targets = choose_targets([p.read_text(encoding="utf-8") for p in paths], confused, args.targets, rng)
     forms = corrupt(paths, targets, confused, args.rate, rng)
     imported = import_corpus(paths, data_dir, corrections=0)
-    result = {"size": imported["articles"], "rate": args.rate, **measure(targets, forms)}
+    result = {
+        "size": imported["articles"],
+        "rate": args.rate,
+        "import_articles_per_s": imported["articles_per_s"],
+        **measure(targets, forms),
+    }
     out = ROOT / "bench" / "results" / "tolerance-latest.json"
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2))
     print(json.dumps({k: v for k, v in result.items() if k != "missed_forms"}, ensure_ascii=False, indent=1))
