@@ -306,7 +306,18 @@ class TestApi:
         assert set(data) == {"count", "page", "num_pages", "results", "facets"}
         assert data["count"] == len(containing("工会"))
         first = data["results"][0]
-        assert set(first) == {"id", "url", "title", "kicker", "subtitle", "date", "page", "byline", "snippet", "variants"}
+        assert set(first) == {
+            "id",
+            "url",
+            "title",
+            "kicker",
+            "subtitle",
+            "date",
+            "page",
+            "byline",
+            "snippet",
+            "variants",
+        }
         assert first["url"].startswith("http://testserver/articles/")
         assert {"year", "union", "topic", "person"} <= set(data["facets"])
         assert sum(n for _, n in data["facets"]["year"]) == data["count"]
