@@ -64,6 +64,17 @@ class Suggestion:
         return min(a, c), max(b, d)
 
 
+def named(name: str) -> Person | None:
+    """The person printed under `name`: their name, or one of their aliases (a printing merged
+    into them). The people who have aliases are few (merges are made by hand), and SQLite has no
+    lookup into a JSON list: they are read when the name is no one's."""
+    if "\x00" in name:  # PostgreSQL refuses NUL in a text value: no one is named so
+        return None
+    return Person.objects.filter(name=name).first() or next(
+        (p for p in Person.objects.exclude(aliases=[]) if name in p.aliases), None
+    )
+
+
 def careers() -> dict[int, Career]:
     """Every credited person with their years per role, in one query."""
     rows = (

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from newspaper import people
 from newspaper.models import Article, Credit, Issue, Person, Topic, Union
 from search.highlight import highlight
 from search.views import neighbours
@@ -143,11 +144,7 @@ def person_detail(request, pk):
 
 def person_named(request, name):
     """A person's page by a name they are printed under (the search's person facet holds names)."""
-    if "\x00" in name:  # PostgreSQL refuses NUL in a text value: no one is named so
-        raise Http404
-    person = Person.objects.filter(name=name).first()
-    if person is None:  # an alias: the people who have any are few (merges made by hand)
-        person = next((p for p in Person.objects.exclude(aliases=[]) if name in p.aliases), None)
+    person = people.named(name)
     if person is None:
         raise Http404("没有这个人员")
     return redirect(person)

@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from haystack.inputs import Raw
 from haystack.query import SearchQuerySet
 
-from newspaper.models import Article
+from newspaper import people
+from newspaper.models import Article, Person
 from search.query import ParsedQuery, parse
 
 FACETS = ("union", "topic", "person", "region", "page_name", "kind")
@@ -83,6 +84,15 @@ class ArchiveSearchForm(forms.Form):
     sort = forms.ChoiceField(label="排序", required=False, choices=SORTS)
     # 容错: terms of three characters or more also match one look-alike character off (issue 16)
     tolerant = forms.BooleanField(label="容错（形近字）", required=False)
+
+    def clean_person(self):
+        """A name merged into another person (an OCR variant kept as an alias) filters by the
+        person it now belongs to: the facet holds the names only."""
+        chosen = []
+        for value in self.cleaned_data.get("person") or []:
+            person = None if Person.objects.filter(name=value).exists() else people.named(value)
+            chosen.append(person.name if person else value)
+        return list(dict.fromkeys(chosen))
 
     def clean_date_from(self):
         return _within_years(self.cleaned_data.get("date_from"))

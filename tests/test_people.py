@@ -289,3 +289,10 @@ def test_the_person_facet_links_each_name_to_its_page(client, archive):
     for url in ("/search/?q=工会", "/search/facet/person/?q=工会"):
         text = client.get(url).text
         assert f'href="/people/named/{name}/"' in text or f"/people/named/{quote(name)}/" in text, url
+
+
+def test_after_a_merge_the_person_filter_takes_the_variant_name_too(archive):
+    both = articles_of("金钩胤") | articles_of("金钧胤")
+    people.merge(person("金钧胤"), person("金钩胤"))
+    drain()
+    assert set(found("", person="金钩胤")) == both == set(found("", person="金钧胤"))
