@@ -109,3 +109,10 @@ def commit(writer, **options) -> None:
             with contextlib.suppress(Exception):  # released already if the commit got that far
                 writer.writelock.release()
         raise
+
+
+def from_python(backend, value):
+    """A prepared field value as haystack's Whoosh backend stores it (dates as ISO strings,
+    lists joined, …): its private `_from_python`, the one step of haystack's own `update()`
+    the index writer repeats (search.writer.document); pinned by tests/test_whoosh_contract.py."""
+    return backend._from_python(value)

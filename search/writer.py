@@ -46,7 +46,7 @@ from haystack import connections
 from newspaper.models import Article, IndexWork, IndexWriterStatus
 from search import columns, engine
 from search.backends import merge_tiers
-from search.whoosh_private import commit, deleted_docnums, segment_readers
+from search.whoosh_private import commit, deleted_docnums, from_python, segment_readers
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ def uncertain_mark(index_path: str) -> Path:
 def document(index, backend, article: Article) -> dict:
     """An article's index entry, as the Whoosh writer takes it."""
     prepared = index.full_prepare(article)
-    return {key: backend._from_python(value) for key, value in prepared.items() if key != "boost"}
+    return {key: from_python(backend, value) for key, value in prepared.items() if key != "boost"}
 
 
 class IndexWriter:

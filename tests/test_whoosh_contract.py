@@ -144,3 +144,19 @@ def test_a_commit_that_fails_half_way_leaves_the_lock_free():
     with ix.writer(timeout=2) as again:  # not a LockError: the failed writer let go
         again.add_document(id="2")
     assert ix.doc_count() == 1
+
+
+def test_haystack_stores_values_as_the_index_writer_prepares_them():
+    """search.writer.document repeats the step of haystack's update() that turns prepared values
+    into what Whoosh stores: dates as datetimes, lists as comma-separated text, None as the word
+    "None" (so the index's prepare_* never return None), the rest as is."""
+    import datetime as dt
+
+    from haystack import connections
+
+    backend = connections["default"].get_backend()
+    assert whoosh_private.from_python(backend, dt.date(2022, 5, 19)) == dt.datetime(2022, 5, 19)
+    assert whoosh_private.from_python(backend, ["浙江省总工会", "德清县总工会"]) == "浙江省总工会,德清县总工会"
+    assert whoosh_private.from_python(backend, "工会") == "工会"
+    assert whoosh_private.from_python(backend, 7) == 7
+    assert whoosh_private.from_python(backend, None) == "None"
