@@ -255,17 +255,20 @@ def run(upload_id: int) -> Upload:
             origin = Origin(
                 upload.uploaded_by, gettext("upload #%(id)s: %(name)s") % {"id": upload.pk, "name": item.name}
             )
-        outcome = ingest_source(
-            source, date=item.date, page=item.page_number, lookups=lookups, take_new=item.take_new, origin=origin
-        )
-        item.status = {
-            Status.CREATED: UploadedFile.Status.CREATED,
-            Status.UPDATED: UploadedFile.Status.UPDATED,
-            Status.UNCHANGED: UploadedFile.Status.UNCHANGED,
-        }.get(outcome.status, UploadedFile.Status.FAILED)
-        item.message = describe(outcome)[:500]
-        item.page = outcome.page if outcome.page and outcome.page.pk else None
-        item.save(update_fields=["status", "message", "page"])
+        # The page and the file's outcome in one transaction: a worker killed between the two
+        # would leave a page stored by a file still waiting, imported again as "unchanged".
+        with transaction.atomic():
+            outcome = ingest_source(
+                source, date=item.date, page=item.page_number, lookups=lookups, take_new=item.take_new, origin=origin
+            )
+            item.status = {
+                Status.CREATED: UploadedFile.Status.CREATED,
+                Status.UPDATED: UploadedFile.Status.UPDATED,
+                Status.UNCHANGED: UploadedFile.Status.UNCHANGED,
+            }.get(outcome.status, UploadedFile.Status.FAILED)
+            item.message = describe(outcome)[:500]
+            item.page = outcome.page if outcome.page and outcome.page.pk else None
+            item.save(update_fields=["status", "message", "page"])
     Upload.objects.filter(pk=upload_id).update(status=Upload.Status.INDEXING)
     return settle(Upload.objects.get(pk=upload_id))
 

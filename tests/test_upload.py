@@ -186,6 +186,31 @@ class TestImport:
         client.post(batch.get_absolute_url())
         assert Page.objects.count() == 1
 
+    def test_a_worker_stopped_between_storing_a_page_and_recording_its_file_imports_it_again(
+        self, client, archivist, monkeypatch
+    ):
+        """The page and the file's outcome are one transaction: stopped in between, neither is
+        kept, and the next run imports the file as created (not as an unchanged page)."""
+        from newspaper import uploads
+        from newspaper.models import UploadedFile
+
+        batch = upload(client, txt("000.txt", seed("000")))
+        Upload.objects.filter(pk=batch.pk).update(status="running")  # confirmed, being imported
+        real_save = UploadedFile.save
+
+        def killed(self, *args, **kwargs):
+            if kwargs.get("update_fields") == ["status", "message", "page"]:
+                raise KeyboardInterrupt  # as a worker stopped at that instant
+            return real_save(self, *args, **kwargs)
+
+        monkeypatch.setattr(UploadedFile, "save", killed)
+        with pytest.raises(KeyboardInterrupt):
+            uploads.run(batch.pk)
+        monkeypatch.setattr(UploadedFile, "save", real_save)
+        assert Page.objects.count() == 0
+        uploads.run(batch.pk)
+        assert list(batch.files.values_list("status", flat=True)) == ["created"]
+
     def test_running_an_interrupted_job_again_skips_what_is_done(self, client, archivist):
         from newspaper import uploads
         from newspaper.ingest import ingest_source
