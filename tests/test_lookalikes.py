@@ -82,6 +82,13 @@ def test_the_song_face_finds_what_the_sans_serif_misses():
     assert (score("拔", "拨") or 0) >= 0.7
 
 
+@pytest.mark.parametrize(("a", "b"), [("国", "固"), ("田", "由"), ("军", "车"), ("金", "全")])
+def test_glyphs_alike_but_for_one_part_are_paired(a, b):
+    # A frame around another inside (国/固), a stroke through or past the box (田/由), a part
+    # added above (军/车): the whole glyphs differ too much, one part agrees (glyphs._parts).
+    assert (score(a, b) or 0) >= 0.7
+
+
 def test_the_closest_pairs_score_highest():
     for a, b in [("未", "末"), ("土", "士"), ("王", "玉"), ("千", "干"), ("己", "已")]:
         assert score(a, b) >= 0.85, (a, b)

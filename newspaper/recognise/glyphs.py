@@ -29,6 +29,14 @@ ink, and the score is the harmonic mean of both directions (each clipped to 0–
 must agree: 一 lies on a stroke of 光, but most of 光 is nowhere near 一. Without the correction
 囊 and 蕾 scored 0.99; with it dense glyphs mostly stay below 0.8 while 未/末, 土/士, 王/玉 score above 0.94.
 
+Glyphs alike but for one part. Many confusions keep one component and change the other (汪/江,
+锋/峰, 贾/贸, 国/固 inside the same frame), and the whole-glyph score counts the changed part against
+them. So each glyph is also cut in two (`_parts`: left/right and above/below at a few columns and
+rows, a frame and its inside); where one part of a pair agrees at `part_agree` or better (the
+same score on that part's pixels, the nearness taken from the whole glyph so a stroke crossing
+the cut still counts), the pair scores the mean of that part's score and the rest's, and its
+score is the higher of that and the whole's. This found 国/固, 田/由, 金/全, 军/车, 白/自.
+
 The score of a pair depends on the two glyphs only (never on the rest of the set): integer counts,
 then the same few floating-point operations, so a rebuild of a dozen characters reproduces the
 full table's scores exactly (tests/test_lookalikes.py), on any machine with the pinned Pillow
@@ -39,10 +47,10 @@ Which pairs are kept: for each character its `keep` most similar with a score �
 kept when either side keeps it. Not every pair is scored at 48×48: the same score on 24×24 glyphs
 (2×2 max-pooled), one matrix product per block of rows in numpy (float64 on small integers, so
 exact whatever the BLAS), picks `candidates` per character, and only those ~480k pairs are scored
-at full size. Against an exhaustive comparison (every pair at 48×48, `Params(pool=1)`) the table
-misses 150 of its 30,621 pairs (0.5%; 325 others come in instead, ranked up by a missed
-neighbour), in about half the time (23 s against 43 s on one busy core); the pre-filter is also
-what keeps a larger set (Unicode's 20,000 URO characters, a finer canvas) within reach.
+at full size. Against an exhaustive comparison (every pair at 48×48, `Params(pool=1)`, measured
+before the parts were added) the table missed 150 of its 30,621 pairs (0.5%; 325 others came in
+instead, ranked up by a missed neighbour), in about half the time; with the parts the build takes
+7–9 minutes on one core, and the pre-filter is what keeps it there.
 
 The TSV: a header `a<TAB>b<TAB>score`, one row per unordered pair with a < b (code points),
 sorted. Columns may be appended later, first `source` (glyph, or a correction by an editor):
@@ -84,11 +92,16 @@ WEIGHTS = 3  # the ink weight of an exact hit; 2 and 1 at one and two pixels
 class Params:
     canvas: int = 48  # pixels, square
     font_px: int = 43  # the em size drawn in the canvas
-    keep: int = 8  # look-alikes kept per character (before the union of both sides)
+    keep: int = 12  # look-alikes kept per character (before the union of both sides): what 容错 tries
     mutual: int = 24  # ... and only those among the other character's best this many
     threshold: float = 0.6
     candidates: int = 96  # per character from the coarse pre-filter
     pool: int = 2  # the coarse pre-filter works on canvas/pool pixels a side (24×24)
+    # Glyphs that differ in one part (钧/钩, 汪/江, 锋/峰): cut at these columns and rows into two
+    # parts, or into a frame this wide and its inside (国/固); one part must agree this well.
+    cuts: tuple[int, ...] = (18, 24, 30)
+    frame: int = 9
+    part_agree: float = 0.9
 
 
 def common_characters() -> list[str]:
@@ -175,9 +188,19 @@ class _Glyphs:
         self.chance = self.near.sum(axis=1) / (WEIGHTS * self.ink.shape[1])  # e: the canvas near the ink
 
     def kappa(self, hits: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """k(a→b) from hits = ink[a]·near[b]."""
-        agreement = hits / (WEIGHTS * self.count[a])
-        return (agreement - self.chance[b]) / (1 - self.chance[b])
+        """k(a→b) from hits = ink[a]·near[b]; 0 where a has no ink (a part may be empty)."""
+        count, rest = self.count[a], 1 - self.chance[b]
+        fine = (count > 0) & (rest > 0)
+        agreement = hits / (WEIGHTS * np.maximum(count, 1))
+        return np.where(fine, (agreement - self.chance[b]) / np.where(fine, rest, 1), 0.0)
+
+    def part(self, mask: np.ndarray) -> _Glyphs:
+        """The same glyphs seen through a mask: one part of each (the nearness of the whole)."""
+        seen = object.__new__(_Glyphs)
+        seen.ink, seen.near = self.ink[:, mask.ravel()], self.near[:, mask.ravel()]
+        seen.count = seen.ink.sum(axis=1)
+        seen.chance = seen.near.sum(axis=1) / (WEIGHTS * seen.ink.shape[1])
+        return seen
 
     def scores(self, a: np.ndarray, b: np.ndarray, chunk: int = 4096) -> np.ndarray:
         """The score of each pair (a[i], b[i]): the harmonic mean of both directions' kappa, in 0–1."""
@@ -209,6 +232,26 @@ def _harmonic(forward: np.ndarray, backward: np.ndarray) -> np.ndarray:
     return np.divide(2 * forward * backward, total, out=np.zeros_like(total), where=total > 0)
 
 
+def _parts(size: int, params: Params) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(a part, the rest) of a size×size canvas: each side of each cut, a frame and its inside."""
+    scale = size / params.canvas
+    out = []
+    for cut in (round(c * scale) for c in params.cuts):
+        left, top = np.zeros((size, size), bool), np.zeros((size, size), bool)
+        left[:, :cut], top[:cut, :] = True, True
+        out += [(left, ~left), (~left, left), (top, ~top), (~top, top)]
+    width = round(params.frame * scale)
+    frame = np.ones((size, size), bool)
+    frame[width : size - width, width : size - width] = False
+    return [*out, (frame, ~frame), (~frame, frame)]
+
+
+def _in_one_part(shared: np.ndarray, other: np.ndarray, params: Params) -> np.ndarray:
+    """Two glyphs alike in one part and differing in the rest (汪/江, 锋/峰, 国/固): where the
+    part agrees, the mean of the part's score and the rest's; elsewhere 0."""
+    return np.where(shared >= params.part_agree, (shared + other) / 2, 0.0)
+
+
 def _pool(ink: np.ndarray, factor: int) -> np.ndarray:
     n, size, _ = ink.shape
     side = size // factor
@@ -218,12 +261,17 @@ def _pool(ink: np.ndarray, factor: int) -> np.ndarray:
 def _candidates(inks: list[np.ndarray], params: Params) -> tuple[np.ndarray, np.ndarray]:
     """Unordered pairs (a < b) worth the full comparison: each glyph's best by the coarse score."""
     coarse = [_Glyphs(_pool(ink, params.pool)) for ink in inks]
+    parts = _parts(params.canvas // params.pool, params)
+    in_parts = [[(face.part(p), face.part(r)) for p, r in parts] for face in coarse]
     n = len(inks[0])
     take = min(params.candidates, n - 1)
     firsts, seconds = [], []
     for start in range(0, n, 512):
         rows = slice(start, min(start + 512, n))
         scores = np.maximum.reduce([face.all_scores(rows) for face in coarse])
+        for face in in_parts:
+            for part, rest in face:
+                np.maximum(scores, _in_one_part(part.all_scores(rows), rest.all_scores(rows), params), out=scores)
         scores[np.arange(rows.stop - start), np.arange(start, rows.stop)] = -1.0  # not itself
         best = np.argpartition(-scores, take - 1, axis=1)[:, :take] if take > 0 else np.zeros((0, 0), int)
         firsts.append(np.repeat(np.arange(start, rows.stop), take))
@@ -264,9 +312,16 @@ def rows_for(chars: list[str], pairs: Iterable[tuple[int, int, float]]) -> list[
     return sorted(rows)
 
 
-def _scores(inks: list[np.ndarray], a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Each pair's score in the face where the two look most alike."""
-    return np.maximum.reduce([_Glyphs(ink).scores(a, b) for ink in inks])
+def _scores(inks: list[np.ndarray], a: np.ndarray, b: np.ndarray, params: Params) -> np.ndarray:
+    """Each pair's score in the face where the two look most alike, whole or alike in one part."""
+    best = np.zeros(len(a))
+    for ink in inks:
+        whole = _Glyphs(ink)
+        np.maximum(best, whole.scores(a, b), out=best)
+        for part, rest in _parts(params.canvas, params):
+            shared = whole.part(part).scores(a, b)
+            np.maximum(best, _in_one_part(shared, whole.part(rest).scores(a, b), params), out=best)
+    return best
 
 
 def pair_scores(
@@ -275,7 +330,7 @@ def pair_scores(
     """Every pair of a few characters with its score, as the table rounds it (for checks, not the build)."""
     kept, inks = _render_faces(chars, faces, params)
     a, b = np.triu_indices(len(kept), k=1)
-    scores = np.round(_scores(inks, a, b), 3)
+    scores = np.round(_scores(inks, a, b, params), 3)
     return {tuple(sorted((kept[x], kept[y]))): float(s) for x, y, s in zip(a, b, scores, strict=True)}
 
 
@@ -291,7 +346,7 @@ def build(
     log(f"rendered {len(kept)} characters in {len(inks)} faces ({time.perf_counter() - started:.1f}s)")
     a, b = _candidates(inks, params)
     log(f"{len(a)} candidate pairs after the coarse pre-filter ({time.perf_counter() - started:.1f}s)")
-    scores = _scores(inks, a, b)
+    scores = _scores(inks, a, b, params)
     rows = rows_for(kept, _select(a, b, scores, params))
     log(f"{len(rows)} look-alike pairs kept ({time.perf_counter() - started:.1f}s)")
     return rows
