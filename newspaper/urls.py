@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from newspaper import upload_views, views
+from search.views import api_not_found
 
 archive = (
     [
@@ -10,6 +11,7 @@ archive = (
         path("issues/<int:year>/", views.calendar, name="calendar-year"),
         path("issues/<int:year>/<str:month>/<str:day>/", views.issue_detail, name="issue-detail"),
         path("articles/<int:pk>/", views.article_detail, name="article-detail"),
+        path("articles/<int:pk>/cite.<str:fmt>", views.article_citation, name="article-citation"),
         path("unions/", views.union_list, name="union-list"),
         path("unions/<str:slug>/", views.union_detail, name="union-detail"),
         path("topics/", views.topic_list, name="topic-list"),
@@ -28,4 +30,7 @@ urlpatterns = [
     path("", include(archive)),
     path("", include("search.urls")),
     path("admin/", admin.site.urls),
+    # Any other /api/ address answers in the API's JSON error shape, not with the HTML 404 page
+    # (an id that is not a number: /api/articles/-1). Last, so that every route above comes first.
+    re_path(r"^api/", api_not_found),
 ]

@@ -7,12 +7,14 @@ import re
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min
 from django.db.models.functions import ExtractYear
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html, format_html_join
+from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString
+from django.views.decorators.http import require_safe
 
-from newspaper import people
+from newspaper import citations, people
 from newspaper.models import Article, Credit, Issue, Person, Topic, Union
 from search.highlight import highlight
 from search.views import neighbours
@@ -83,6 +85,24 @@ def article_detail(request, pk):
         **from_search,
     }
     return render(request, "newspaper/article_detail.html", context)
+
+
+def citation_download(request, articles, fmt: str, name: str) -> HttpResponse:
+    """Articles' citations in one of newspaper.citations.FORMATS, as a UTF-8 file to save."""
+    chosen = citations.FORMATS[fmt]
+    text = chosen.render(articles, request.build_absolute_uri("/"))
+    response = HttpResponse(text, content_type=f"{chosen.content_type}; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}.{chosen.extension}")
+    return response
+
+
+@require_safe
+def article_citation(request, pk, fmt):
+    """/articles/<id>/cite.ris, .bib, .json, .txt: the article's citation for a reference manager."""
+    if fmt not in citations.FORMATS:
+        raise Http404("没有这种引文格式")
+    article = get_object_or_404(Article.objects.with_page().prefetch_related("credits__person"), pk=pk)
+    return citation_download(request, [article], fmt, citations.key(article))
 
 
 def union_list(request):

@@ -5,17 +5,66 @@ escaped piece by piece, so nothing from a dump or a query reaches the page unesc
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from search.analyzer import CJK_GAP_RE, normalise
 
 _CHARS: dict[str, str] = {}  # each character normalised once per process (a few thousand)
+# CJK_GAP_RE's non-empty matches only: it also matches nothing between every two characters.
+_GAP_RE = re.compile(r"(?=\s)" + CJK_GAP_RE.pattern)
 
 
-def _normalised_with_map(text: str) -> tuple[str, list[int]]:
+class _Shifted:
+    """Where each character of a text with its CJK gaps removed stands in the text: its index
+    plus the length of the gaps before it (a look-up per hit, not a list per character)."""
+
+    def __init__(self, gaps: list[tuple[int, int]]):
+        self.at, self.shift, removed = [], [0], 0
+        for start, end in gaps:
+            self.at.append(start - removed)  # where the gap falls in the joined text
+            removed += end - start
+            self.shift.append(removed)
+
+    def __getitem__(self, i: int) -> int:
+        return i + self.shift[bisect_right(self.at, i)]
+
+
+def _one_for_one(text: str) -> dict[int, str] | None:
+    """What normalising changes in `text`, character by character, when every character stays
+    one character (full-width punctuation and letters, upper case): a table for str.translate.
+    None when one becomes several (㈠ → (一)): then positions move."""
+    table = {}
+    for ch in set(text):
+        n = _CHARS.get(ch)
+        if n is None:
+            n = _CHARS[ch] = normalise(ch)
+        if n != ch:
+            if len(n) != 1:
+                return None
+            table[ord(ch)] = n
+    return table
+
+
+def _normalised_with_map(text: str) -> tuple[str, _Shifted | list[int]]:
     """The text as the index holds it (search.analyzer.indexed) and, for each of its characters,
-    where it stands in `text`: a term found across a headline's line break is marked whole."""
+    where it stands in `text`: a term found across a headline's line break is marked whole.
+
+    Almost every character normalises to one character (，to ,): then only the gaps move
+    characters, and the map is worked out per hit, not built per character (KWIC reads
+    thousands of articles for a page)."""
+    table = _one_for_one(text)
+    if table is not None:
+        gaps = [m.span() for m in _GAP_RE.finditer(text)]
+        flat = text.translate(table) if table else text
+        if gaps:
+            ends = [0, *(e for _, e in gaps)]
+            starts = [*(s for s, _ in gaps), len(flat)]
+            flat = "".join(flat[a:b] for a, b in zip(ends, starts, strict=True))
+        return flat, _Shifted(gaps)
     gaps = {i for m in CJK_GAP_RE.finditer(text) for i in range(m.start(), m.end())}
     out, where = [], []
     for i, ch in enumerate(text):

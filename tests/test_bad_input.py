@@ -21,6 +21,9 @@ LISTED = [
     "/search/?month=0000-01",
     "/api/search?month=9999-12",
     "/search/export.csv?month=0001-01",
+    "/search/export.jsonl?month=0001-01",
+    "/search/feed.atom?month=0001-01",
+    "/api/search?page_size=99999999999999999999",
     "/search/?page=²",
     "/search/?page=①",
     "/api/search?page=①",
@@ -28,6 +31,8 @@ LISTED = [
     "/articles/{article}/?rank=1&month=0000-01",
     "/articles/99999999999999999999/",
     "/api/articles/99999999999999999999",
+    "/api/articles/-1",
+    "/api/nothing/here",
     "/api/search?page=99999999999999999999",
     "/search/facet/union/?page=²&match=%00",
     "/unions/%00/",
@@ -35,6 +40,8 @@ LISTED = [
     "/people/named/%00/",
     "/issues/2022/%00/19/",
     "/search/?union=%00&q=%00",
+    "/api/search?person=%00",
+    "/api/search?person=a%00b&union=%00",
     "/search/facet/kind/?page=99999999999999999999",
     "/issues/0/",
     "/issues/99999/",
@@ -44,6 +51,18 @@ LISTED = [
     "/search/?date_from=0999-12-31&date_to=0001-01-01",
     "/search/?year=0",
     "/search/?year=99999999999999999999",
+    "/search/cite?id=²&format=ris",
+    "/search/cite?id=99999999999999999999&format=bib",
+    "/search/cite?id={article}&format=%00",
+    "/articles/{article}/cite.%00",
+    "/articles/99999999999999999999/cite.ris",
+    "/api/trends?q=工会&interval=%00&month=0000-01",
+    "/trends/?q=工会&year=²",
+    "/trends/export.csv?q=工会&date_from=0999-12-31",
+    "/api/kwic?q=工会&page=①",
+    "/api/kwic?q=工会&page=99999999999999999999",
+    "/kwic/?q=工会&page=99999999999999999999&sort=%00",
+    "/kwic/export.csv?q=工会&month=0001-01",
 ]
 
 
@@ -59,7 +78,10 @@ def test_a_bad_parameter_is_never_a_server_error(archive, quiet_client, url):
     url = url.format(article=Article.objects.first().pk)  # ids are not reset on PostgreSQL
     response = quiet_client.get(url)
     assert response.status_code < 500, (url, response.status_code)
-    if url.startswith(("/api/", "/search/export")) and response.status_code >= 400:
+    if (
+        url.startswith(("/api/", "/search/export", "/search/cite", "/trends/export", "/kwic/export"))
+        and response.status_code >= 400
+    ):
         assert response["Content-Type"].startswith("application/json")
         assert set(response.json()) == {"error", "message", "fields"}, response.json()
     elif response.status_code == 400:
@@ -69,7 +91,8 @@ def test_a_bad_parameter_is_never_a_server_error(archive, quiet_client, url):
 # Every query parameter a view reads, and one no view knows.
 PARAMS = [
     *("q", "page", "month", "year", "date_from", "date_to", "sort", "kind", "rank", "within", "match", "tolerant"),
-    *("union", "topic", "person", "region", "page_name", "nonsense"),
+    *("union", "topic", "person", "region", "page_name", "page_size", "id", "format", "nonsense"),
+    *("interval", "measure"),
 ]
 
 # Any text, and the shapes that reach int() and date arithmetic: numbers of every size, dates
@@ -109,6 +132,9 @@ ROUTES = {
         st.builds("/issues/{}/{}/{}/".format, segment(r.year), segment(r.month, "5"), segment(r.day, "019")),
     ),
     "newspaper:article-detail": lambda r: st.builds("/articles/{}/".format, segment(r.article)),
+    "newspaper:article-citation": lambda r: st.builds(
+        "/articles/{}/cite.{}".format, segment(r.article), segment("ris", "bib", "json", "txt")
+    ),
     "newspaper:union-list": lambda r: st.just("/unions/"),
     "newspaper:union-detail": lambda r: st.builds("/unions/{}/".format, segment(r.union)),
     "newspaper:topic-list": lambda r: st.just("/topics/"),
@@ -119,9 +145,20 @@ ROUTES = {
     "newspaper:upload-status": lambda r: st.builds("/uploads/{}/status.json".format, segment(r.upload)),
     "search:results": lambda r: st.just("/search/"),
     "search:export-csv": lambda r: st.just("/search/export.csv"),
+    "search:export-jsonl": lambda r: st.just("/search/export.jsonl"),
+    "search:feed": lambda r: st.just("/search/feed.atom"),
+    "search:opensearch": lambda r: st.just("/opensearch.xml"),
     "search:facet-values": lambda r: st.builds("/search/facet/{}/".format, segment(*FACETS)),
+    "search:cite": lambda r: st.just("/search/cite"),
+    "search:trends": lambda r: st.just("/trends/"),
+    "search:trends-csv": lambda r: st.just("/trends/export.csv"),
+    "search:api-trends": lambda r: st.just("/api/trends"),
+    "search:kwic": lambda r: st.just("/kwic/"),
+    "search:kwic-csv": lambda r: st.just("/kwic/export.csv"),
+    "search:api-kwic": lambda r: st.just("/api/kwic"),
     "search:api-search": lambda r: st.just("/api/search"),
     "search:api-article": lambda r: st.builds("/api/articles/{}".format, segment(r.article)),
+    "search:openapi": lambda r: st.just("/api/openapi.json"),
 }
 
 
@@ -184,6 +221,6 @@ def test_csv_cells_cannot_start_a_formula(archive, client):
 
     Article.objects.get(pk=article.pk).save()
     drain()
-    text = client.get("/search/export.csv", {"q": "基层党组织书记培训"}).content.decode("utf-8-sig")
+    text = client.get("/search/export.csv", {"q": "基层党组织书记培训"}).getvalue().decode("utf-8-sig")
     assert "=HYPERLINK" in text and ",=HYPERLINK" not in text and '"=HYPERLINK' not in text
     assert "'=HYPERLINK" in text and "'+1" in text and "'@SUM" in text

@@ -27,10 +27,11 @@ CATALOGUE = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 # Two or more English words in a row: a message, a column header, a button left untranslated.
 ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[ ,:'-]+[A-Za-z]{2,})+")
 # Runs that are English in Chinese text too (a name, a format), each one seen on a page and not
-# a message: an HTTP header's name, given after what it means (the 411 page). CSV, OCR, UTF-8,
+# a message: an HTTP header's name, given after what it means (the 411 page); CSL-JSON, the
+# citation format's own name on the export buttons (issue 17). CSV, OCR, UTF-8, RIS, BibTeX,
 # SHA-256, GB18030, CN… are single words to the regex; file and user names are taken out page by
 # page (english_in's `names`).
-ALLOWED: set[str] = {"Content-Length"}
+ALLOWED: set[str] = {"Content-Length", "CSL-JSON"}
 
 
 class VisibleText(HTMLParser):
@@ -408,7 +409,7 @@ def test_the_csv_export_has_chinese_headers(client, archive):
     import io
 
     response = client.get("/search/export.csv", {"q": "工会"})
-    header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header = next(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert header[:4] == ["编号", "日期", "版次", "引题"]
     assert not [h for h in header if re.search("[A-Za-z]", h)]
 

@@ -341,7 +341,7 @@ class TestApi:
     def test_csv_export_holds_the_result_set(self, client, archive):
         response = client.get("/search/export.csv", {"q": "工会", "sort": "oldest"})
         assert response["Content-Type"].startswith("text/csv")
-        text = response.content.decode("utf-8-sig")
+        text = response.getvalue().decode("utf-8-sig")  # streamed (search.exports)
         rows = list(csv.reader(io.StringIO(text)))
         assert rows[0][:3] == ["编号", "日期", "版次"]
         assert len(rows) - 1 == len(containing("工会"))

@@ -291,15 +291,20 @@ class Article(Indexed):
         roles = self.credits_by_role
         return roles["reporter"] + roles["other"] + roles["correspondent"]
 
+    @property
+    def cited_title(self) -> str:
+        """The title a reference gives: the title (or an untitled item's first words) and the
+        subtitle, as GB/T 7714 writes them; the same in every format (newspaper.citations)."""
+        return self.display_title + (f": {self.subtitle}" if self.subtitle else "")
+
     def citation(self) -> str:
         """GB/T 7714-2015 reference for a newspaper article ([N]):
         程雪. 助力打造步行15分钟 核酸采样“服务圈”[N]. 浙江工人日报, 2022-05-19(1)."""
         authors = self.authors
         who = ", ".join(authors[:3]) + (", 等" if len(authors) > 3 else "")
         issue = self.page.issue
-        title = self.display_title + (f": {self.subtitle}" if self.subtitle else "")
         lead = f"{who}. " if who else ""
-        return f"{lead}{title}[N]. {issue.publication}, {issue.date.isoformat()}({self.page.number})."
+        return f"{lead}{self.cited_title}[N]. {issue.publication}, {issue.date.isoformat()}({self.page.number})."
 
     def related(self, limit: int = 5):
         """Articles sharing the most unions and topics with this one, nearest in time first."""
