@@ -1,11 +1,13 @@
 """The person admin's own pages (newspaper.admin.PersonAdmin): the suggested merges, each with a
-合并 button and the choice of the name to keep, the record of merges with 撤销, and the
-changelist's action 合并所选. The work is newspaper.people's; here only forms and messages."""
+合并 button and the choice of the name to keep or 不是同一人 to stop suggesting the pair, the
+record of merges with 撤销, the judged pairs (DistinctPeopleAdmin, where a judgement is taken
+back by deleting it), and the changelist's action 合并所选. The work is newspaper.people's; here
+only forms and messages."""
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponseRedirect
@@ -15,7 +17,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from newspaper import people
-from newspaper.models import Person, PersonMerge
+from newspaper.models import DistinctPeople, Person, PersonMerge
 
 INDEX_NOTE = "检索索引稍后更新"
 
@@ -41,6 +43,7 @@ def urls(model_admin) -> list:
         path("suggestions/", wrap(lambda r: suggestions(model_admin, r)), name="newspaper_person_suggestions"),
         path("merge/", wrap(require_POST(lambda r: merge(model_admin, r))), name="newspaper_person_merge"),
         path("merges/", wrap(lambda r: merges(model_admin, r)), name="newspaper_person_merges"),
+        path("distinct/", wrap(require_POST(lambda r: distinct(model_admin, r))), name="newspaper_person_distinct"),
         path(
             "merges/<int:pk>/undo/",
             wrap(require_POST(lambda r, pk: undo(model_admin, r, pk))),
@@ -82,6 +85,50 @@ def merge(model_admin, request):
     else:
         _merge(model_admin, request, form.cleaned_data["keep"], form.cleaned_data["variant"])
     return HttpResponseRedirect(reverse("admin:newspaper_person_suggestions"))
+
+
+class PairForm(forms.Form):
+    people = forms.ModelMultipleChoiceField(Person.objects.all())
+
+    def clean_people(self):
+        chosen = list(self.cleaned_data["people"])
+        if len(chosen) != 2:
+            raise forms.ValidationError("请选择两人。")
+        return chosen
+
+
+def distinct(model_admin, request):
+    """不是同一人: the pair is not suggested again (the judgement is kept by name)."""
+    if not model_admin.has_change_permission(request):
+        raise PermissionDenied
+    form = PairForm(request.POST)
+    if not form.is_valid():
+        model_admin.message_user(request, "未记录：所选人员已不存在。", messages.ERROR)
+    else:
+        a, b = form.cleaned_data["people"]
+        try:
+            judged = people.judge_distinct(a, b, request.user)
+        except people.MergeRefusedError as refused:
+            model_admin.message_user(request, str(refused), messages.ERROR)
+        else:
+            model_admin.message_user(
+                request, f"已记录：{judged}，不再建议合并（可在“确认不是同一人”中撤销）。", messages.SUCCESS
+            )
+    return HttpResponseRedirect(reverse("admin:newspaper_person_suggestions"))
+
+
+@admin.register(DistinctPeople)
+class DistinctPeopleAdmin(admin.ModelAdmin):
+    """The pairs judged different; deleting one lets the pair be suggested again."""
+
+    list_display = ("first", "second", "decided_by", "decided_at")
+    search_fields = ("first", "second")
+
+    def has_add_permission(self, request):
+        return False  # judged from the suggestions, where both people are shown side by side
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 def _merge(model_admin, request, keep: Person, variant: Person) -> bool:

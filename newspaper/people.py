@@ -19,7 +19,7 @@ from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from newspaper import learning, outbox
-from newspaper.models import Article, Credit, Person, PersonMerge
+from newspaper.models import Article, Credit, DistinctPeople, Person, PersonMerge
 from newspaper.recognise.lookalikes import lookalike_pairs
 
 YEARS_APART = 2  # credited years this far apart still count as overlapping
@@ -110,8 +110,9 @@ def _partners(pairs: dict[tuple[str, str], float]) -> dict[str, dict[str, float]
 def suggest(pairs: dict[tuple[str, str], float] | None = None) -> list[Suggestion]:
     """Pairs of people whose names have the same length (two characters or more) and differ in
     exactly one position by a look-alike character, who share a role in overlapping years (or
-    years at most two apart); most likely first: the more alike the characters, the longer the
-    name, the closer the years, the more articles."""
+    years at most two apart), and whom no admin has judged different (DistinctPeople); most likely
+    first: the more alike the characters, the longer the name, the closer the years, the more
+    articles."""
     partners = _partners({**lookalike_pairs(), **learning.learned_pairs()} if pairs is None else pairs)
     people = careers()
     # Names alike but for position i share (name[:i], name[i+1:]): grouping by it finds the
@@ -131,16 +132,26 @@ def suggest(pairs: dict[tuple[str, str], float] | None = None) -> list[Suggestio
                 if char < other and other in chars:
                     found += [(score, people[a], people[b]) for a in ids for b in chars[other]]
     counts = _article_counts({c.pk for _, a, b in found for c in (a, b)})
+    judged = set(DistinctPeople.objects.values_list("first", "second"))
     suggestions = []
     for score, a, b in found:
         roles = _shared_roles(a, b)
-        if not roles:
+        if not roles or DistinctPeople.pair(a.name, b.name) in judged:
             continue
         a.articles, b.articles = counts.get(a.pk, 0), counts.get(b.pk, 0)
         keep, variant = sorted((a, b), key=lambda c: (-c.articles, c.pk))
         suggestions.append(Suggestion(keep, variant, score, roles))
     suggestions.sort(key=_likelihood)
     return suggestions
+
+
+def judge_distinct(a: Person, b: Person, user=None) -> DistinctPeople:
+    """An admin's judgement that two people are not one: the pair is not suggested again."""
+    first, second = DistinctPeople.pair(a.name, b.name)
+    if first == second:
+        raise MergeRefusedError("同一个姓名，无从区分。")
+    found, _ = DistinctPeople.objects.get_or_create(first=first, second=second, defaults={"decided_by": user})
+    return found
 
 
 def _likelihood(s: Suggestion) -> tuple:

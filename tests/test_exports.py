@@ -143,7 +143,7 @@ def test_an_export_reads_the_results_a_chunk_at_a_time_while_it_streams(
     def recording(sqs, k):
         out = original(sqs, k)
         if isinstance(k, slice):
-            slices.append((id(sqs), k.start or 0, k.stop))
+            slices.append((k.start or 0, k.stop))
             held.append(sum(r is not None for r in sqs._result_cache))
         return out
 
@@ -152,8 +152,9 @@ def test_an_export_reads_the_results_a_chunk_at_a_time_while_it_streams(
     assert response.streaming and slices == []
     body = b"".join(response.streaming_content)
     total = Article.objects.count()
-    assert [(start, stop) for _, start, stop in slices] == [(n, n + 4) for n in range(0, total, 4)]
-    assert len({sqs for sqs, _, _ in slices}) == len(slices)
+    assert slices == [(n, n + 4) for n in range(0, total, 4)]
+    # Each chunk from a queryset holding no other (Python may reuse a freed queryset's id, so
+    # what a queryset holds is checked, not which one it is).
     assert max(held) <= exports.CHUNK
     assert body.count(b"\n") == total + (path.endswith(".csv"))
 

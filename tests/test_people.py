@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from newspaper import outbox, people
 from newspaper.ingest import ingest_source
-from newspaper.models import Article, Credit, IndexWork, Issue, Person, PersonMerge
+from newspaper.models import Article, Credit, DistinctPeople, IndexWork, Issue, Person, PersonMerge
 from newspaper.recognise.lookalikes import lookalike_pairs
 from newspaper.sources import Source
 from newspaper.store import _store_people
@@ -218,6 +218,32 @@ def test_the_changelist_action_merges_the_selected_into_the_one_chosen(archive, 
     assert "选择要保留的一人" in asked.content.decode()
     admin_client.post(url, {"action": "merge_selected", "_selected_action": ids, "keep": ids[0]})
     assert person("金钧胤").aliases == ["金钩胤"]
+
+
+def test_a_pair_judged_different_is_not_suggested_again_until_the_judgement_is_deleted(archive, admin_client):
+    kept, variant = person("金钧胤"), person("金钩胤")
+    response = admin_client.post(
+        reverse("admin:newspaper_person_distinct"), {"people": [kept.pk, variant.pk]}, follow=True
+    )
+    page = response.content.decode()
+    assert "不再建议合并" in page and page.count(">合并</button>") == 1  # 邹伟锋/邹伟峰 still offered
+    assert suggested() == {frozenset({"邹伟锋", "邹伟峰"})}
+    call_command("suggest_person_merges")  # the command follows the same judgement
+    judged = DistinctPeople.objects.get()
+    assert (judged.first, judged.second) == tuple(sorted(["金钧胤", "金钩胤"]))
+    listing = admin_client.get(reverse("admin:newspaper_distinctpeople_changelist")).content.decode()
+    assert "金钩胤" in listing
+    admin_client.post(reverse("admin:newspaper_distinctpeople_delete", args=[judged.pk]), {"post": "yes"}, follow=True)
+    assert suggested() == PAIRS
+    admin_client.post(reverse("admin:newspaper_person_distinct"), {"people": [kept.pk]})  # not a pair
+    assert not DistinctPeople.objects.exists()
+
+
+def test_the_command_leaves_out_pairs_judged_different(archive, capsys):
+    people.judge_distinct(person("邹伟锋"), person("邹伟峰"))
+    call_command("suggest_person_merges")
+    out = capsys.readouterr().out
+    assert "金钧胤" in out and "邹伟峰" not in out
 
 
 def test_an_editor_without_the_right_cannot_merge(archive, client):

@@ -16,7 +16,7 @@ from newspaper.models.archive import (
 )
 from newspaper.models.lookalikes import LearnedLookalike
 from newspaper.models.outbox import IndexWork, IndexWriterStatus
-from newspaper.models.people import PersonMerge
+from newspaper.models.people import DistinctPeople, PersonMerge
 from newspaper.models.uploads import Upload, UploadedFile
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "ZHEJIANG_CITIES",
     "Article",
     "Credit",
+    "DistinctPeople",
     "IndexWork",
     "IndexWriterStatus",
     "Indexed",

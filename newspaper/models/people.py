@@ -44,3 +44,31 @@ class PersonMerge(models.Model):
     @property
     def credit_count(self) -> int:
         return len(self.credits)
+
+
+class DistinctPeople(models.Model):
+    """Two people an admin has judged different although their names are one look-alike apart
+    (王玉 and 王王 may both exist): never suggested for a merge again (issue 16). Stored by name,
+    the smaller first, so the judgement holds for a person merged away and restored."""
+
+    first = models.CharField("姓名甲", max_length=40)
+    second = models.CharField("姓名乙", max_length=40)
+    decided_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="判断人"
+    )
+    decided_at = models.DateTimeField("判断时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "确认不是同一人"
+        ordering = ["-decided_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="distinct_people_once"),
+            models.CheckConstraint(condition=models.Q(first__lt=models.F("second")), name="distinct_people_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"“{self.first}”与“{self.second}”不是同一人"
+
+    @classmethod
+    def pair(cls, a: str, b: str) -> tuple[str, str]:
+        return (a, b) if a < b else (b, a)
