@@ -19,6 +19,7 @@ throw-away DATA_DIR (SQLite unless --database-url).
     bench/run.py --measure DATA_DIR           # searches only, on a kept DATA_DIR
     bench/run.py --reindex DATA_DIR           # a full re-index of a kept DATA_DIR
     bench/run.py --size 100000 --with-reindex --with-optimize   # and the writer's peaks there
+    bench/run.py --size 300000 --with-load    # and gunicorn under 8 clients (bench/load.py)
 """
 
 from __future__ import annotations
@@ -287,6 +288,7 @@ def main() -> None:
     ap.add_argument("--with-reindex", action="store_true", help="also time a full re-index after the import")
     ap.add_argument("--with-optimize", action="store_true", help="also time optimize_index (after the re-index)")
     ap.add_argument("--corrections", type=int, default=20, help="editors' corrections timed until searchable")
+    ap.add_argument("--with-load", action="store_true", help="also gunicorn under load (bench/load.py)")
     ap.add_argument("--measure", metavar="DATA_DIR", help="only measure the searches of a kept DATA_DIR")
     ap.add_argument("--reindex", metavar="DATA_DIR", help="only time a full re-index of a kept DATA_DIR")
     args = ap.parse_args()
@@ -325,6 +327,13 @@ def main() -> None:
         imported["reindex"] = reindex()
     if args.with_optimize:
         imported["optimize"] = run_command("optimize_index")
+    if args.with_load:  # after the re-index and the merge: the index as it is served
+        searched["http"] = json.loads(
+            subprocess.run(
+                [sys.executable, str(ROOT / "bench" / "load.py"), str(data_dir), "--database-url", args.database_url],
+                check=True, capture_output=True, text=True,
+            ).stdout.splitlines()[-1]
+        )  # fmt: skip
 
     import django as dj
     import whoosh
@@ -382,6 +391,13 @@ def report(result: dict, out: Path) -> None:
             f"{p['page50']['p95_ms']:>12}{b['p50_ms']:>10}{ratio:>7.2f}"
         )
     print(f"\n(ms; ratio = scan p50 / match p50; JSON in {out.relative_to(ROOT)})")
+    if "http" in result:
+        load, memory = result["http"]["load"], result["http"]["memory_after_load"]
+        print(
+            f"\nUnder load ({load['clients']} clients, {load['seconds']} s, gunicorn): {load['pages_per_s']} pages/s, "
+            f"p50 {load['p50_ms']} ms, p95 {load['p95_ms']} ms, p99 {load['p99_ms']} ms, {load['errors']} errors; "
+            f"workers {memory['workers_mb']} MB; cold start {json.dumps(result['http']['cold_start'])}"
+        )
 
 
 if __name__ == "__main__":
