@@ -213,7 +213,7 @@ def measure(data_dir: Path, clients: int, seconds: float, workers: int, database
     setup_django(data_dir, database_url)
     rng = random.Random(18)
     paths = mixed_paths(query_sets(rng, 30), rng)
-    result = {"cold_start": cold_start(data_dir, workers, "/search/?q=" + "工会", database_url)}
+    result = {"cold_start": cold_start(data_dir, workers, "/search/?" + urlencode({"q": "工会"}), database_url)}
     server = Server(data_dir, workers, database_url)
     try:
         server.wait_ready()
