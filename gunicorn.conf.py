@@ -1,5 +1,6 @@
-"""gunicorn settings (read from the working directory). Workers load jieba's dictionary and open
-the search index before taking requests, so the first search is not the slow one."""
+"""gunicorn settings (read from the working directory). Workers load jieba's dictionary, open
+the search index and run two searches before taking requests (search.warmup), so the first
+reader's search is not the slow one."""
 
 import os
 
@@ -18,6 +19,6 @@ limit_request_field_size = 8190
 
 
 def post_worker_init(worker):
-    from search.analyzer import warm_up
+    from search.warmup import warm_up
 
     warm_up()

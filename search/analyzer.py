@@ -174,12 +174,3 @@ def gram_query(fieldname: str, text: str, boost: float = 1.0) -> query.Query:
     if not parts:
         return query.NullQuery
     return parts[0] if len(parts) == 1 else query.And(parts)
-
-
-def warm_up() -> None:
-    """Load jieba's dictionary and open the index now rather than on the first request."""
-    from haystack import connections
-
-    jieba.initialize()
-    backend = connections["default"].get_backend()
-    backend.setup()
