@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from search import filters
 from search.kwic import MOST_ARTICLES, SORTS, KwicForm, concordance, every_line
-from search.views import api_get, json_error, spreadsheet_safe, whole_number
+from search.views import api_get, form_error, json_error, spreadsheet_safe, whole_number
 
 PER_PAGE = 50
 
@@ -57,8 +57,7 @@ def kwic_page(request):
 def _valid(request) -> tuple[KwicForm | None, JsonResponse | None]:
     form = KwicForm(request.GET)
     if not form.is_valid():
-        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
-        return None, json_error(400, "invalid parameters", "检索参数无效", errors)
+        return None, form_error(form)
     return form, None
 
 

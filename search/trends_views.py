@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from search import filters
 from search.trends import Trends, TrendsForm, compute, search_params
-from search.views import api_get, json_error, spreadsheet_safe
+from search.views import api_get, form_error, json_error, spreadsheet_safe
 
 # Colours a reader can tell apart, also in grey (Okabe–Ito), each with 4.5:1 or more on white.
 COLOURS = ("#0b5cad", "#b3400c", "#137a4b", "#8a3b8f", "#6b5a00", "#b0185a")
@@ -125,8 +125,7 @@ def _valid(request) -> tuple[TrendsForm | None, JsonResponse | None]:
     if not form.lines:
         return None, json_error(400, "invalid parameters", "需要至少一个检索式（q）", {"q": ["必填"]})
     if not form.is_valid():
-        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
-        return None, json_error(400, "invalid parameters", "检索参数无效", errors)
+        return None, form_error(form)
     return form, None
 
 

@@ -15,6 +15,7 @@ from openapi_spec_validator import validate
 
 from search.forms import ArchiveSearchForm
 from search.openapi import document
+from tests.test_browser import live_archive  # noqa: F401 (a fixture)
 
 
 def api_routes() -> set[str]:
@@ -97,26 +98,6 @@ def test_a_nul_in_a_filter_value_is_refused_as_in_the_query(client, db, name):
 
 
 # -- fuzzing a live server ----------------------------------------------------------------------
-
-
-@pytest.fixture
-def live_archive(transactional_db):
-    """The sample pages, committed for the live server. The flush after each live-server test
-    also empties what the migrations loaded, so the taxonomy and the admin group are put back."""
-    from django.contrib.auth.models import Group, Permission
-
-    from newspaper.ingest import ingest_source
-    from newspaper.models import Topic
-    from newspaper.permissions import ensure_archive_admins
-    from newspaper.sources import Source
-    from newspaper.taxonomy import load_default_topics
-    from tests.conftest import SEEDS, drain
-
-    load_default_topics(Topic)
-    ensure_archive_admins(Group, Permission)
-    for path in SEEDS:
-        assert not ingest_source(Source(path.name, path.read_bytes())).failed
-    drain()
 
 
 @pytest.fixture
