@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from django import forms
 from haystack import connections
@@ -21,12 +22,12 @@ from newspaper.models import Article
 from search import engine
 from search.analyzer import CJK_GAP_RE
 from search.columns import LRU, generation
+from search.exports import result_ids
 from search.forms import ArchiveSearchForm
 from search.highlight import spans
 
 WIDTH = 20  # characters of context either side
 MOST_ARTICLES = 1000  # articles read for the lines of one page
-CHUNK = 200  # articles loaded per query
 REMEMBERED_LINES = 100_000  # lines of recent concordances kept per process (about 20 MB)
 SORTS = [("-date", "日期从新到旧"), ("date", "日期从旧到新"), ("left", "按左侧上下文"), ("right", "按右侧上下文")]
 
@@ -115,18 +116,16 @@ def _ordered(form: KwicForm):
 
 
 def articles(sqs, limit: int | None = None) -> Iterator[Article]:
-    """The articles of a search in its order, loaded CHUNK at a time (the raw page text never)."""
-    start = 0
-    while limit is None or start < limit:
-        stop = start + CHUNK if limit is None else min(start + CHUNK, limit)
-        ids = [int(r.pk) for r in sqs[start:stop]]
-        if not ids:
-            return
-        found = Article.objects.with_page().in_bulk(ids)
-        yield from (found[i] for i in ids if i in found)
-        if len(ids) < stop - start:
-            return
-        start = stop
+    """The articles of a search in its order (at most `limit`), loaded a chunk at a time the way
+    the exports read a result set (search.exports.result_ids: a fresh queryset per chunk, so
+    the CSV of every occurrence never holds the whole result set)."""
+
+    def loaded() -> Iterator[Article]:
+        for ids in result_ids(sqs):
+            found = Article.objects.with_page().in_bulk(ids)
+            yield from (found[i] for i in ids if i in found)
+
+    return islice(loaded(), limit)
 
 
 def sort_key(sort: str):
