@@ -101,9 +101,10 @@ def unfiltered_count(params: QueryDict) -> int | None:
     return form.searchqueryset(facets=False).count() if form.is_valid() else None
 
 
-def sort_links(params: QueryDict, current: str) -> list[dict]:
+def sort_links(params: QueryDict, current: str, choices=ArchiveSearchForm.SORTS) -> list[dict]:
+    """The sort orders as links (the search's, or another page's `choices`), from page 1."""
     out = []
-    for value, label in ArchiveSearchForm.SORTS:
+    for value, label in choices:
         other = params.copy()
         other.pop("page", None)
         other["sort"] = value

@@ -184,10 +184,15 @@ class Results:
     @property
     def years(self) -> list[tuple[int, int]]:
         """Articles per year, from the month counts: one facet instead of a query per bar."""
-        per_year: dict[int, int] = {}
-        for month, n in self.months:
-            per_year[int(month[:4])] = per_year.get(int(month[:4]), 0) + n
-        return sorted(per_year.items())
+        return sorted((int(year), n) for year, n in per_year(self.months).items())
+
+
+def per_year(months) -> dict[str, int]:
+    """Month counts ("2022-05", n) summed per year ("2022")."""
+    out: dict[str, int] = {}
+    for month, n in months:
+        out[month[:4]] = out.get(month[:4], 0) + n
+    return out
 
 
 def ranked(counts) -> list[tuple[str, int]]:

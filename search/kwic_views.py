@@ -17,16 +17,6 @@ from search.views import api_get, form_error, json_error, spreadsheet_safe, whol
 PER_PAGE = 50
 
 
-def _sort_links(params, current: str) -> list[dict]:
-    out = []
-    for value, label in SORTS:
-        other = params.copy()
-        other.pop("page", None)
-        other["sort"] = value
-        out.append({"label": label, "url": "?" + other.urlencode(), "current": value == current})
-    return out
-
-
 @require_GET
 def kwic_page(request):
     form = KwicForm(request.GET)
@@ -44,7 +34,7 @@ def kwic_page(request):
             page=page,
             limit=MOST_ARTICLES,
             querystring=base.urlencode(),
-            sorts=_sort_links(request.GET, form.sort_value),
+            sorts=filters.sort_links(request.GET, form.sort_value, SORTS),
             chips=filters.chips(request.GET),
             search_url=reverse("search:results") + "?" + search.urlencode(),
             csv_url=reverse("search:kwic-csv") + "?" + base.urlencode(),

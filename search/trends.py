@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.http import QueryDict
 
-from search.forms import ArchiveSearchForm
+from search.forms import ArchiveSearchForm, per_year
 from search.query import ParsedQuery, parse
 
 MAX_QUERIES = 6
@@ -98,12 +98,7 @@ def month_counts(form: ArchiveSearchForm, query: ParsedQuery) -> dict[str, int]:
 
 
 def per_period(months: dict[str, int], interval: str) -> dict[str, int]:
-    if interval == "month":
-        return months
-    out: dict[str, int] = {}
-    for month, n in months.items():
-        out[month[:4]] = out.get(month[:4], 0) + n
-    return out
+    return months if interval == "month" else per_year(months.items())
 
 
 def span(first: str, last: str, interval: str) -> list[str]:
