@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.core.paginator import Paginator
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from search import filters
+from search.exports import streamed_csv
 from search.kwic import MOST_ARTICLES, SORTS, KwicForm, concordance, every_line
-from search.views import api_get, form_error, json_error, spreadsheet_safe, whole_number
+from search.views import api_get, form_error, json_error, whole_number
 
 PER_PAGE = 50
 
@@ -78,11 +77,6 @@ def api_kwic(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 KWIC_HEADER = ["日期", "编号", "标题", "左侧", "匹配", "右侧", "链接"]
 
 
@@ -92,16 +86,9 @@ def kwic_csv(request):
     form, error = _valid(request)
     if error:
         return error
-    writer = csv.writer(_Echo())
     origin = request.build_absolute_uri("/")[:-1]
-
-    def rows():
-        yield "\ufeff" + writer.writerow(KWIC_HEADER)
-        for line in every_line(form):
-            yield writer.writerow(
-                spreadsheet_safe(line.date, line.id, line.title, line.left, line.match, line.right, origin + line.url)
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="zjgrrb-kwic.csv"'
-    return response
+    rows = (
+        [line.date, line.id, line.title, line.left, line.match, line.right, origin + line.url]
+        for line in every_line(form)
+    )
+    return streamed_csv(KWIC_HEADER, rows, "zjgrrb-kwic.csv")
