@@ -25,6 +25,8 @@ _CANDIDATES = ["gb18030", "big5", "utf_16_le", "utf_16_be"]
 
 def _printable_share(text: str) -> float:
     # isspace: the ideographic space (U+3000), which Chinese text indents with, is "not printable"
+    if text and "".join(text.split()).isprintable():  # the usual page, at C speed (a page: 4 ms → 0.1 ms)
+        return 1.0
     ok = sum(1 for ch in text if ch.isprintable() or ch.isspace())
     return ok / max(1, len(text))
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -160,7 +161,17 @@ def _place_union(place: str) -> Union:
 
 
 @cache
-def _patterns():
+def _near(word: str, reach: int) -> str:
+    """A lookahead that fails at once where `word` is not within `reach` word characters: a
+    necessary condition put before a pattern whose alternations of names would otherwise be
+    tried at every position of a text (the matches are the same; find_unions 2-3× faster)."""
+    return rf"(?=\w{{0,{reach}}}{word})"
+
+
+@cache
+def _patterns() -> list[tuple[str, re.Pattern, Callable]]:
+    """(a word every match holds, the pattern, what a match means): a text without the word
+    is not searched with the pattern at all."""
     g = gazetteer()
     places, shorts = _alt(g.city_of), _alt(g.full_of)
     cities = _alt(c for c in g.city_of if g.city_of[c] == c)
@@ -172,17 +183,38 @@ def _patterns():
     before_zgh = rf"(?=[\u4e00-\u9fff]{{1,{2 * longest}}}总工会)"
     before_gh = rf"(?=[\u4e00-\u9fff]{{1,{max(map(len, g.full_of))}}}工会)"
     return [
-        (re.compile(r"中华全国总工会|全国总工会"), lambda m: Union(NATIONAL, "national")),
-        (re.compile(r"(?<![安健完齐周保成万十求])全总(?![体结量额数线监])"), lambda m: Union(NATIONAL, "national")),
-        (re.compile(r"浙江省总工会|(?<![全各])省总工会"), lambda m: Union(PROVINCIAL, "provincial", parent=NATIONAL)),
-        (re.compile(r"(?<![全各总])省总(?![工体结量监])"), lambda m: Union(PROVINCIAL, "provincial", parent=NATIONAL)),
+        ("全国总工会", re.compile(r"中华全国总工会|全国总工会"), lambda m: Union(NATIONAL, "national")),
         (
-            re.compile(rf"(?<!浙江)({_alt(p for p in PROVINCES if p != '浙江省')})总工会"),
+            "全总",
+            re.compile(r"(?<![安健完齐周保成万十求])全总(?![体结量额数线监])"),
+            lambda m: Union(NATIONAL, "national"),
+        ),
+        (
+            "省总工会",
+            re.compile(r"浙江省总工会|(?<![全各])省总工会"),
+            lambda m: Union(PROVINCIAL, "provincial", parent=NATIONAL),
+        ),
+        (
+            "省总",
+            re.compile(r"(?<![全各总])省总(?![工体结量监])"),
+            lambda m: Union(PROVINCIAL, "provincial", parent=NATIONAL),
+        ),
+        (
+            "总工会",
+            re.compile(
+                rf"{_near('总工会', max(map(len, PROVINCES)))}(?<!浙江)"
+                rf"({_alt(p for p in PROVINCES if p != '浙江省')})总工会"
+            ),
             lambda m: Union(f"{m.group(1)}总工会", "provincial", parent=NATIONAL),
         ),
-        (re.compile(rf"{before_zgh}{lead}(?P<place>{places})总工会"), lambda m: _place_union(m.group("place"))),
+        (
+            "总工会",
+            re.compile(rf"{before_zgh}{lead}(?P<place>{places})总工会"),
+            lambda m: _place_union(m.group("place")),
+        ),
         # Headline shorthand: 德清工会 = 德清县总工会.
         (
+            "工会",
             re.compile(
                 rf"{before_gh}(?<![\u4e00-\u9fff]{{2}}[省市县区])(?P<short>{shorts})工会(?!委员|干部|主席|组织|工作)"
             ),
@@ -190,36 +222,54 @@ def _patterns():
         ),
         # Headline shorthand: 丽水市总 = 丽水市总工会 (not 市总人口, 县总书记…).
         (
+            "总",
             re.compile(rf"(?P<place>{places})总(?![工书经体结量额数部裁监队局站支人面值计产收价])"),
             lambda m: _place_union(m.group("place")) if m.group("place")[-1] in "市县区" else None,
         ),
-        (re.compile(rf"(?P<name>{NAME_CHARS}{{2,8}}?)(?P<kind>街道|镇|乡)总工会"), lambda m: _street(m)),
+        (
+            "总工会",
+            re.compile(rf"{_near('总工会', 10)}(?P<name>{NAME_CHARS}{{2,8}}?)(?P<kind>街道|镇|乡)总工会"),
+            lambda m: _street(m),
+        ),
         # Joint unions of new forms of employment and of a district's firms: …联合工会(委员会)
         (
-            re.compile(rf"(?P<name>{NAME_CHARS}{{2,20}}?)(?P<kind>联合工会|工会联合会)(?:委员会)?"),
+            "工会",
+            re.compile(rf"{_near('工会', 22)}(?P<name>{NAME_CHARS}{{2,20}}?)(?P<kind>联合工会|工会联合会)(?:委员会)?"),
             lambda m: _joint(m),
         ),
-        (re.compile(rf"{lead}(?P<scope>省直|市直)机关工会"), lambda m: _organ(m)),
         (
+            "机关工会",
+            re.compile(rf"{_near('机关工会', longest + 2)}{lead}(?P<scope>省直|市直)机关工会"),
+            lambda m: _organ(m),
+        ),
+        (
+            "工会",
             re.compile(
-                rf"(?<![各全])(?:{lead}(?=[\u4e00-\u9fff]{{2,}}[县区市]))?(?P<scope>(?:浙江)?省|{places})"
+                rf"(?<![各全]){_near('工会', longest + 2 + max(map(len, g.city_of)) + max(map(len, INDUSTRIES)) + 2)}"
+                rf"(?:{lead}(?=[\u4e00-\u9fff]{{2,}}[县区市]))?(?P<scope>(?:浙江)?省|{places})"
                 rf"(?P<industry>{_alt(INDUSTRIES)})(?:产业)?工会"
             ),
             lambda m: _industry(m),
         ),
         # Development zones the gazetteer does not list: 宁波杭州湾新区总工会
         (
+            "总工会",
             re.compile(rf"(?P<lead>{cities}|{city_shorts})(?P<zone>{NAME_CHARS}{{1,6}}?{ZONES})总工会"),
             lambda m: _zone(m),
         ),
         # A trade of a place: 嵊州市领带行业工会
         (
+            "行业工会",
             re.compile(rf"(?P<scope>{places})(?P<industry>[\u4e00-\u9fff]{{2,6}}?)行业工会"),
             lambda m: _industry(m, "行业"),
         ),
         # …公司工会委员胡庆辉 is a person's title, not the union acting; …工会委员会 is the union.
         (
-            re.compile(rf"(?P<org>{NAME_CHARS}{{2,16}}?{ORG_SUFFIX}(?:有限公司|股份有限公司)?)工会(?:委员会|(?!委员))"),
+            "工会",
+            re.compile(
+                rf"{_near('工会', 16 + 3 + 6)}"  # the name, the longest suffix, 股份有限公司
+                rf"(?P<org>{NAME_CHARS}{{2,16}}?{ORG_SUFFIX}(?:有限公司|股份有限公司)?)工会(?:委员会|(?!委员))"
+            ),
             lambda m: _enterprise(m),
         ),
     ]
@@ -319,7 +369,9 @@ def _city_in(text: str) -> str | None:
 def find_unions(text: str) -> list[Mention]:
     """Every union mention, left to right, overlapping candidates resolved longest first."""
     candidates = []
-    for pattern, build in _patterns():
+    for word, pattern, build in _patterns():
+        if word not in text:
+            continue
         for m in pattern.finditer(text):
             union = build(m)
             if union is not None:
