@@ -34,6 +34,8 @@ from whoosh.formats import Positions
 from search.analyzer import gram_query, indexed
 
 SHIFT = 21
+# `among` this large a share of a gram's documents: mark them rather than look each one up
+AMONG_RATIO = 8
 # 3: the big arrays first (written in place by merges); 4: grams of the text as analyzer.indexed
 # gives it (Chinese joined across whitespace), so an index of 3 is rebuilt by ensure_index.
 MAGIC = b"ZJGRAMS4"
@@ -102,6 +104,12 @@ class Postings:
         p0 = int(self.pos_starts[t0])
         if among is None:
             return np.repeat(docs.astype(np.int64), freqs), self.positions[p0 : self.pos_starts[t1]].astype(np.int64)
+        if len(among) * AMONG_RATIO > len(docs):  # most of the gram's documents: mark them
+            marked = np.zeros(int(docs[-1]) + 1 if len(docs) else 0, bool)
+            marked[among[among < len(marked)]] = True
+            chosen = np.repeat(marked[docs], freqs)
+            every = np.repeat(docs.astype(np.int64), freqs)
+            return every[chosen], self.positions[p0 : self.pos_starts[t1]][chosen].astype(np.int64)
         among = among.astype(docs.dtype)
         where = docs.searchsorted(among)
         inside = where < len(docs)

@@ -99,8 +99,28 @@ def term_bytes(s, q) -> bytes:
     return q.text if isinstance(q.text, bytes) else s.schema[q.fieldname].to_bytes(q.text)
 
 
+def sorted_unique(a: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted array, in one pass (np.unique hashes or sorts them again:
+    half of a common phrase's matching time)."""
+    if len(a) < 2:
+        return a
+    first = np.empty(len(a), bool)
+    first[0] = True
+    np.not_equal(a[1:], a[:-1], out=first[1:])
+    return a[first]
+
+
+MERGE_RATIO = 16  # arrays within this factor of each other's length are merged, not searched
+
+
 def sorted_common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The values of sorted array `a` that also occur in sorted array `b`."""
+    """The values of sorted array `a` that also occur in sorted array `b` (each without repeats).
+    A small array is looked up in a large one; two of like length are merged, which the sort
+    does in one pass over two sorted runs (2-3× faster than a binary search per value)."""
+    if len(a) and len(b) and max(len(a), len(b)) < MERGE_RATIO * min(len(a), len(b)):
+        both = np.concatenate([a, b])
+        both.sort(kind="stable")
+        return both[1:][both[1:] == both[:-1]].astype(a.dtype, copy=False)
     where = np.searchsorted(b, a)
     where[where == len(b)] = 0
     return a[b[where] == a] if len(b) else EMPTY
@@ -168,7 +188,7 @@ def _phrase_ids(s, q) -> np.ndarray:
                 lo, hi = np.searchsorted(found, [offset << 32, (offset + reader.doc_count_all()) << 32])
                 if lo == hi:
                     continue
-                among = np.unique(found[lo:hi] >> 32) - offset
+                among = sorted_unique(found[lo:hi] >> 32) - offset
             docs, positions = postings.occurrences(gram, among)
             keep = positions >= i
             if found is None:  # the rarest gram: deleted documents drop out here, once
@@ -178,4 +198,4 @@ def _phrase_ids(s, q) -> np.ndarray:
         found = keys if found is None else sorted_common(found, keys)
         if not len(found):
             return EMPTY
-    return EMPTY if found is None else np.unique(found >> 32)
+    return EMPTY if found is None else sorted_unique(found >> 32)
