@@ -244,6 +244,7 @@ def measure_search(queries: dict[str, list[dict]]) -> tuple[dict, dict, dict, fl
             "first_ms": first,  # the class's first search in this process
         }
     web_rss = {"web_rss_mb": rss_mb(), "web_rss_anon_mb": rss_mb("RssAnon"), "web_rss_file_mb": rss_mb("RssFile")}
+    web_rss["web_kept_mb"] = {kind: round(n / 2**20, 1) for kind, n in engine.kept_bytes().items()}
     from bench.scan import bruteforce, scan_corpus
 
     corpus = scan_corpus()
@@ -374,7 +375,7 @@ def report(result: dict, out: Path) -> None:
         f"Index {imported['index_bytes'] / 2**20:.1f} MB on disk in {imported['index_segments']} segments; peak RSS "
         f"{imported['peak_rss_mb']} MB (index writer {imported['writer_peak_rss_mb']} MB); "
         f"web process after the searches {result['web_rss_mb']} MB (its own {result['web_rss_anon_mb']} MB, "
-        f"mapped index files {result['web_rss_file_mb']} MB)"
+        f"mapped index files {result['web_rss_file_mb']} MB; kept of the index, MB: {result.get('web_kept_mb')})"
     )
     columns = [
         ("match p50", 10), ("p95", 8), ("+rank p95", 11), ("page1 p50", 11), ("p95", 8), ("page50 p95", 12),

@@ -150,7 +150,13 @@ def _per_document(s, what: str, read: Callable[[object], np.ndarray]) -> np.ndar
 
     def make():
         parts = [_segment_value(reader, what, lambda reader=reader: read(reader)) for reader, _ in segments(s)]
-        return np.concatenate(parts) if parts else EMPTY
+        if len(parts) < 2:  # one segment (an optimised index): its column is the index's
+            return parts[0] if parts else EMPTY
+        whole = np.concatenate(parts)
+        with lock:  # each segment's column becomes a view of the whole: kept once, not twice
+            for (reader, offset), part in zip(segments(s), parts, strict=True):
+                _per_segment[(reader.segment().segment_id(), what)] = whole[offset : offset + len(part)]
+        return whole
 
     return _index_value(s, (what,), make)
 
@@ -191,12 +197,13 @@ def _uninvert(reader, fieldname: str) -> tuple[np.ndarray, np.ndarray, list[str]
         docs, codes, values = [], [], []
         if fieldname in reader.schema:
             for text in reader.lexicon(fieldname):
-                ids = term_ids(reader, fieldname, text, deletions=False)
-                docs.append(ids)
+                found = term_postings(reader, fieldname, text)  # read once: not kept as postings too
+                ids = np.fromiter(reader.postings(fieldname, text).all_ids(), np.int64) if found is None else found[0]
+                docs.append(ids.astype(np.int32))
                 codes.append(np.full(len(ids), len(values), np.int32))
                 values.append(text.decode("utf-8"))
         return (
-            np.concatenate(docs) if docs else EMPTY,
+            np.concatenate(docs) if docs else np.empty(0, np.int32),
             np.concatenate(codes) if codes else np.empty(0, np.int32),
             values,
         )
@@ -208,6 +215,8 @@ def facet_column(s, fieldname: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """The whole index's (docnums, value numbers, values) for a field, from the segments' columns."""
 
     def make():
+        if len(segments(s)) == 1:  # an optimised index: the segment's column as it is, not a copy
+            return _uninvert(segments(s)[0][0], fieldname)
         numbering: dict[str, int] = {}
         docs, codes = [], []
         for reader, offset in segments(s):
@@ -285,3 +294,26 @@ def gram_files(s, fieldname: str):
     """(gram file, segment reader, docnum offset) of each segment."""
     for reader, offset in segments(s):
         yield gram_file(s, reader, fieldname), reader, offset
+
+
+def array_bytes(value) -> int:
+    """The bytes of the numpy arrays in a kept value (tuples, lists, dicts and objects of them)."""
+    if isinstance(value, np.ndarray):
+        return value.nbytes if value.base is None else 0  # a view costs nothing of its own
+    if isinstance(value, dict):
+        return sum(array_bytes(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return sum(array_bytes(v) for v in value)
+    if hasattr(value, "__dict__"):
+        return array_bytes(vars(value))
+    return 0
+
+
+def kept_bytes() -> dict[str, int]:
+    """What this process keeps of the index, by kind (the benchmark reports it per web worker)."""
+    with lock:
+        return {
+            "segment_columns": sum(array_bytes(v) for v in _per_segment.values()),
+            "index_columns": sum(array_bytes(v) for v in _per_index.values()),
+            "term_postings": _postings.total,
+        }

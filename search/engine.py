@@ -41,7 +41,9 @@ from search.columns import DATE_FIELD, LRU, count_facets, date_column, generatio
 from search.matching import ids
 from search.ranking import ranking
 
-REMEMBERED = 16  # searches kept per process; each holds 8 bytes per matched article
+# Searches kept per process, by what they hold: 8 bytes per matched article, 16 more once ranked
+# (at a million articles 工会 matches most of them: 16 such searches were 270 MB of a worker).
+REMEMBERED_BYTES = 48 * 2**20
 # Resident pages of mapped files (gram files, and shared libraries: about 40 MB) past which the
 # gram files' pages are released, None for never. Mapping again what the next search reads costs
 # it a minor page fault per 64 KB or so.
@@ -49,7 +51,7 @@ MAPPED_LIMIT_BYTES = (settings.SEARCH_MAPPED_LIMIT_MB * 2**20) or None
 OPEN_ATTEMPTS = 5  # a commit, a merge or a rebuild can swap files while a searcher opens
 
 _local = threading.local()
-_remembered = LRU(REMEMBERED)  # matches, by (index generation, query string)
+_remembered = LRU(REMEMBERED_BYTES, weigh=lambda found: 3 * found.docnums.nbytes + 4096)  # by (generation, query)
 _parsed = LRU(256)  # Whoosh's parse of a query string (a millisecond: a third of a filter's search)
 
 
@@ -64,6 +66,13 @@ def forget() -> None:
     """Drop the remembered searches (their generation key already keeps them from being served
     after a commit; this frees the memory). The benchmark calls it to measure every search cold."""
     _remembered.clear()
+
+
+def kept_bytes() -> dict[str, int]:
+    """What this process keeps of the index and of its searches, by kind."""
+    with columns.lock:
+        searches = sum(columns.array_bytes(found) for found in _remembered.entries.values())
+    return {**columns.kept_bytes(), "remembered_searches": searches}
 
 
 def searcher(backend):

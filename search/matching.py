@@ -91,7 +91,7 @@ def _facet_ids(s, fieldname: str, value) -> np.ndarray:
     i = number.get(value.decode("utf-8") if isinstance(value, bytes) else value)
     if i is None:
         return EMPTY
-    found = docs[bounds[i] : bounds[i + 1]]
+    found = docs[bounds[i] : bounds[i + 1]].astype(np.int64)  # kept as int32; matched ids are int64
     return np.setdiff1d(found, deleted(s), assume_unique=True) if s.reader().has_deletions() else found
 
 

@@ -161,6 +161,20 @@ def test_a_remembered_search_is_not_served_after_the_index_changed(archive):
     assert found_ids(q="测试专用词") == [article.pk]
 
 
+def test_remembered_searches_are_bounded_by_what_they_hold(archive, monkeypatch):
+    from search.columns import LRU
+
+    weigh = engine._remembered.weigh
+    assert engine._remembered.limit == engine.REMEMBERED_BYTES
+    assert weigh(engine.Match(np.zeros(10**6, np.int64))) >= 8 * 10**6  # what a search holds, not one each
+    common = len(found_ids(q="工会"))
+    monkeypatch.setattr(engine, "_remembered", LRU(weigh(engine.Match(np.zeros(common, np.int64))), weigh=weigh))
+    found_ids(q="工会")
+    found_ids(q="职工")  # together past the bound: the older one is dropped
+    assert len(engine._remembered.entries) == 1 and "职工" in next(iter(engine._remembered.entries))[1]
+    assert engine.kept_bytes()["remembered_searches"] > 0
+
+
 def test_the_search_page_matches_once(archive, monkeypatch):
     calls = []
     real = engine.Match
@@ -342,6 +356,26 @@ def test_past_the_mapped_limit_the_gram_pages_are_released_and_searches_find_the
         assert {q: sorted(found_ids(q=q)) for q in queries} == before
     assert bool(released) == releases
     assert all(p.mapped is not None for p in released)  # memory-mapped files, really released
+
+
+def test_columns_are_kept_once_per_process_not_per_segment_and_again_for_the_index(archive):
+    from search import columns
+
+    for article in Article.objects.all()[:2]:  # segments of their own
+        article.save()
+        drain()
+    found_ids(q="工会", union="浙江省总工会")
+    assert len(segments()) > 1
+    columns.date_column(engine.searcher(connections["default"].get_backend()))
+    kept = {key: value for key, value in columns._per_segment.items() if key[1] == columns.DATE_FIELD}
+    assert len(kept) == len(segments()) and all(value.base is not None for value in kept.values())  # views
+    assert not any(key[1] == "union" for key in columns._postings.entries)  # facets are not kept as postings too
+    call_command("optimize_index")
+    found_ids(q="工会", union="浙江省总工会")
+    s = engine.searcher(connections["default"].get_backend())
+    ((reader, _),) = columns.segments(s)
+    assert columns.facet_column(s, "union") is columns._uninvert(reader, "union")  # the same arrays
+    assert columns.date_column(s) is columns._per_segment[(reader.segment().segment_id(), columns.DATE_FIELD)]
 
 
 def test_what_was_kept_for_segments_merged_away_is_dropped(archive):
