@@ -65,3 +65,10 @@ def test_a_plain_search_for_a_photographer_finds_what_they_photographed(archive)
     assert name not in article.body + article.byline + "".join(article.captions)
     assert article.pk in found(name)
     assert article.pk in found(f"作者:{name}")
+
+
+def test_the_gap_between_chinese_characters_is_never_an_empty_match():
+    from search.analyzer import CJK_GAP_RE
+
+    assert CJK_GAP_RE.search("全省工会") is None  # nothing to join: no match at all, not an empty one
+    assert [m.group(0) for m in CJK_GAP_RE.finditer("全省 工会\n干部\u3000\n 职工")] == [" ", "\n", "\u3000\n "]

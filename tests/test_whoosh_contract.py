@@ -160,3 +160,17 @@ def test_haystack_stores_values_as_the_index_writer_prepares_them():
     assert whoosh_private.from_python(backend, "工会") == "工会"
     assert whoosh_private.from_python(backend, 7) == 7
     assert whoosh_private.from_python(backend, None) == "None"
+
+
+def test_field_lengths_asked_per_posting_are_the_readers_with_one_look_per_field(index):
+    plain, reader = (index.reader().leaf_readers()[0][0]._perdoc for _ in range(2))
+    segment = index._segments()[0]
+    looks = []
+    has_column = reader.has_column
+    reader.has_column = lambda name: looks.append(name) or has_column(name)
+    known = whoosh_private._FieldLengths(reader)
+    for docnum in range(segment.doc_count_all()):
+        for field in ("id", "words"):  # without lengths, with them
+            assert known.doc_field_length(docnum, field) == plain.doc_field_length(docnum, field)
+    assert looks.count("_id_len") == 1  # a field without lengths: looked for once, not once per posting
+    assert any(known.doc_field_length(d, "words") for d in range(segment.doc_count_all()))
