@@ -39,7 +39,7 @@ from whoosh.index import EmptyIndexError
 from search import columns
 from search.columns import DATE_FIELD, LRU, count_facets, date_column, generation, segments
 from search.matching import ids
-from search.ranking import ranking
+from search.ranking import first, ranking
 
 # Searches kept per process, by what they hold: 8 bytes per matched article, 16 more once ranked
 # (at a million articles 工会 matches most of them: 16 such searches were 270 MB of a worker).
@@ -48,6 +48,7 @@ REMEMBERED_BYTES = 48 * 2**20
 # gram files' pages are released, None for never. Mapping again what the next search reads costs
 # it a minor page fault per 64 KB or so.
 MAPPED_LIMIT_BYTES = (settings.SEARCH_MAPPED_LIMIT_MB * 2**20) or None
+RANKED_AHEAD = 200  # ranked at once: the first ten pages of twenty
 OPEN_ATTEMPTS = 5  # a commit, a merge or a rebuild can swap files while a searcher opens
 
 _local = threading.local()
@@ -58,7 +59,7 @@ _parsed = LRU(256)  # Whoosh's parse of a query string (a millisecond: a third o
 @dataclass
 class Match:
     docnums: np.ndarray  # sorted, unique
-    order: tuple[np.ndarray, np.ndarray] | None = None  # (scores, docnums), best first
+    order: tuple[np.ndarray, np.ndarray] | None = None  # (scores, docnums) of the best ones, best first
     facets: dict[tuple, dict] = field(default_factory=dict)  # counts, by the facets asked for
 
 
@@ -206,9 +207,12 @@ def _ranked(s, q, found: Match, sort_by, start: int, end: int) -> list[tuple[flo
             raise ValueError(f"cannot sort by {order}")
         dates = date_column(s)[found.docnums]
         keys = -dates if order.startswith("-") else dates
-        chosen = found.docnums[np.lexsort((found.docnums, keys))[start:end]]
+        chosen = found.docnums[first(keys, end)[start:end]]  # docnums ascend: ties by docnum
         return [(0.0, int(d)) for d in chosen]
-    if found.order is None:
-        found.order = ranking(s, q, found.docnums)  # kept for the next pages of the same search
+    if found.order is None or len(found.order[1]) < min(end, len(found.docnums)):
+        # The best RANKED_AHEAD at least, kept for the next pages of the same search; four times
+        # as many when a later page needs more (an export reading every match ranks a few times).
+        ahead = 4 * len(found.order[1]) if found.order is not None else RANKED_AHEAD
+        found.order = ranking(s, q, found.docnums, max(end, ahead))
     scores, ordered = found.order
     return list(zip(scores[start:end].tolist(), ordered[start:end].tolist(), strict=True))

@@ -85,11 +85,27 @@ def _score(s, q, docnums: np.ndarray, scores: np.ndarray, boost: float = 1.0) ->
     # prefixes (one character) and ranges rank nothing: every match has them alike
 
 
-def ranking(s, q, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(scores, docnums) of the matched documents, best first; equal scores in index order."""
+def first(keys: np.ndarray, k: int | None = None) -> np.ndarray:
+    """Where the k smallest keys are, smallest first and equal keys in index order: what a
+    stable argsort begins with, without sorting them all when k is a page's worth of millions
+    (a third of the ranking of 工会 at 300k articles was sorting every match)."""
+    n = len(keys)
+    if k is None or k * 4 >= n:
+        return np.argsort(keys, kind="stable")[:k]
+    if k <= 0:
+        return np.empty(0, np.int64)
+    kth = np.partition(keys, k - 1)[k - 1]
+    less = np.flatnonzero(keys < kth)
+    chosen = np.concatenate([less, np.flatnonzero(keys == kth)[: k - len(less)]])
+    return chosen[np.lexsort((chosen, keys[chosen]))]
+
+
+def ranking(s, q, docnums: np.ndarray, k: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, docnums) of the best k matched documents (all without k), best first; equal
+    scores in index order."""
     scores = np.zeros(len(docnums))
     _score(s, q, docnums, scores)
-    order = np.argsort(-scores, kind="stable")
+    order = first(-scores, k)
     return scores[order], docnums[order]
 
 

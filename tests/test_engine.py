@@ -175,6 +175,17 @@ def test_remembered_searches_are_bounded_by_what_they_hold(archive, monkeypatch)
     assert engine.kept_bytes()["remembered_searches"] > 0
 
 
+def test_a_page_ranks_the_best_matches_it_shows_not_every_match(archive, monkeypatch):
+    asked = []
+    real = engine.ranking
+    monkeypatch.setattr(engine, "ranking", lambda s, q, docnums, k=None: asked.append(k) or real(s, q, docnums, k))
+    every = found_ids(q="工")
+    assert len(every) > 22
+    sqs = search(q="工").searchqueryset(facets=False)
+    assert [int(r.pk) for r in sqs[20:23]] == every[20:23]  # the same order as ranking them all
+    assert asked[-1] == engine.RANKED_AHEAD
+
+
 def test_the_search_page_matches_once(archive, monkeypatch):
     calls = []
     real = engine.Match

@@ -23,3 +23,11 @@ def test_the_common_values_of_two_sorted_arrays_whatever_their_lengths(a, b, str
 def test_the_distinct_values_of_a_sorted_array(a):
     a = np.sort(np.array(a, np.int64))
     assert sorted_unique(a).tolist() == np.unique(a).tolist()
+
+
+@given(st.lists(st.integers(-5, 5), max_size=300), st.integers(0, 320))
+def test_the_first_k_keys_are_a_stable_sorts_first_k(keys, k):
+    from search.ranking import first
+
+    keys = np.array(keys, np.float64)  # few values: many ties, which keep the index order
+    assert first(keys, k).tolist() == np.argsort(keys, kind="stable")[:k].tolist()
