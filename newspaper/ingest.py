@@ -11,9 +11,8 @@ permalinks survive re-imports).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, OperationalError, transaction
@@ -23,14 +22,16 @@ from newspaper import outbox
 from newspaper.i18n import localize, site_language
 from newspaper.models import Issue, Page, Topic, Union
 from newspaper.parser import ParsedPage, ParseError, parse_text
-from newspaper.parser.decoding import decode
 from newspaper.parser.reasons import reason
-from newspaper.recognise import TopicRule
+from newspaper.reading import Read, read_ahead, read_source
+from newspaper.recognise import TopicRule, tag
+from newspaper.recognise.unions import Mention, find_unions
 from newspaper.sources import Source
 from newspaper.store import Origin, store_articles
 
 log = logging.getLogger(__name__)
 
+READ_AHEAD_FROM = 20  # dumps in an import from which a second process reads them ahead
 RACES = 3  # attempts at a page another import is storing at the same moment (same page, union…)
 
 
@@ -85,28 +86,50 @@ def ingest_source(
     origin: Origin | None = None,
 ) -> Outcome:
     """Parse and store one dump. Never raises for bad input: the outcome says what went wrong.
-    An import of many pages passes them all one `lookups`. Corrections are kept except for the
-    articles in `take_new`; `origin` says in the history where the new versions come from."""
-    if source.error:
-        return Outcome(source.name, Status.FAILED, source.error)
-    try:
-        text, encoding = decode(source.data)
-        parsed = parse_text(text, date=date, page=page)
-    except ParseError as exc:
-        return Outcome(source.name, Status.FAILED, exc.reason)
-    parsed.encoding = encoding
-    if parsed.page_number is None:
-        return Outcome(source.name, Status.FAILED, reason("no page number in the dump (give one with --page)"))
+    An import of many pages passes them all one `lookups` (or goes through ingest_sources).
+    Corrections are kept except for the articles in `take_new`; `origin` says in the history
+    where the new versions come from."""
+    read = read_source(source, date=date, page=page)
+    return store_read(read, dry_run=dry_run, lookups=lookups, take_new=take_new, origin=origin)
+
+
+def ingest_sources(
+    sources: Collection[Source], *, date: dt.date | None = None, page: int | None = None, dry_run: bool = False
+) -> Iterator[Outcome]:
+    """Import many dumps, one page per transaction as ingest_source does, the next pages read
+    and recognised in a second process meanwhile (newspaper.reading); a few are read here."""
+    lookups = Lookups()
+    if len(sources) < READ_AHEAD_FROM:
+        for source in sources:
+            yield ingest_source(source, date=date, page=page, dry_run=dry_run, lookups=lookups)
+        return
+    _, rules = lookups.topics()
+    for read in read_ahead(sources, rules=rules, date=date, page=page):
+        lookups.ahead_unions, lookups.ahead_topics = read.unions, read.topics
+        yield store_read(read, dry_run=dry_run, lookups=lookups)
+
+
+def store_read(
+    read: Read,
+    *,
+    dry_run: bool = False,
+    lookups: Lookups | None = None,
+    take_new: Collection[int] = (),
+    origin: Origin | None = None,
+) -> Outcome:
+    """Store a dump read_source has read, or say why it cannot be."""
+    if read.error:
+        return Outcome(read.name, Status.FAILED, read.error)
     return store_page(
-        parsed,
-        source_name=source.filename,
-        sha256=hashlib.sha256(source.data).hexdigest(),
-        raw_text=text,
-        label=source.name,
+        read.parsed,
+        source_name=read.filename,
+        sha256=read.sha256,
+        raw_text=read.text,
+        label=read.name,
         dry_run=dry_run,
         lookups=lookups,
         take_new=take_new,
-        origin=origin or Origin(reason=_origin("import", source.filename)),
+        origin=origin or Origin(reason=_origin("import", read.filename)),
     )
 
 
@@ -231,6 +254,17 @@ class Lookups:
     unions: dict[str, Union] = field(default_factory=dict)
     issue: Issue | None = None  # the last page's: pages come issue by issue
     _topics: tuple[dict[str, Topic], list[TopicRule]] | None = None
+    # What a reading process found in the page being stored (newspaper.reading.Read), by text
+    ahead_unions: dict[str, list[Mention]] = field(default_factory=dict)
+    ahead_topics: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+    def unions_in(self, text: str) -> list[Mention]:
+        found = self.ahead_unions.get(text)
+        return find_unions(text) if found is None else found
+
+    def topics_in(self, texts: tuple[str, str], rules: list[TopicRule]) -> list[str]:
+        found = self.ahead_topics.get(texts)
+        return tag(*texts, rules) if found is None else found
 
     def topics(self) -> tuple[dict[str, Topic], list[TopicRule]]:
         """The active topics by name, and their rules."""
@@ -243,6 +277,7 @@ class Lookups:
         self.unions.clear()
         self.issue = None
         self._topics = None
+        self.ahead_unions, self.ahead_topics = {}, {}
 
 
 def _issue_for(parsed: ParsedPage, lookups: Lookups, issue: Issue | None = None) -> Issue:

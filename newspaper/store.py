@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from newspaper.corrections import TEXT_FIELDS, align, held, value_of
 from newspaper.models import ARTICLE_HISTORY, Article, Credit, Page, Person, Topic, Union
 from newspaper.parser import ParsedPage
-from newspaper.recognise import TopicRule, regions_of, tag, unions_mentioned
+from newspaper.recognise import TopicRule, regions_of, rule_texts_of, tag, unions_mentioned
 from newspaper.recognise.unions import find_unions
 
 SHIFT = 1000  # past any slot a page has (newspaper.parser.MAX_ARTICLES)
@@ -88,14 +88,15 @@ def store_articles(
         article.count_chars()
         texts.append("\n".join(rule_texts(article)))
         stored.append(article)
-    mentions = [find_unions(text) for text in texts]
+    mentions = [lookups.unions_in(text) for text in texts]
     absent = _unions_named(mentions, lookups.unions)
     for article, text, found in zip(stored, texts, mentions, strict=True):
         unions = store_unions(text, lookups.unions, found, absent)
         article.regions = regions_of(text, [u for _, u in unions_mentioned(text, found)])
         links["unions"] += [(article, u) for u in unions]
         if not article.topics_locked:
-            links["topics"] += [(article, topics[name]) for name in tag(*rule_texts(article), rules) if name in topics]
+            chosen = lookups.topics_in(rule_texts(article), rules)
+            links["topics"] += [(article, topics[name]) for name in chosen if name in topics]
     for n, article in enumerate(kept_whole, start=len(stored) + 1):
         Article.objects.filter(pk=article.pk).update(order=n)
         kept.append((article.pk, ["*"]))
@@ -278,7 +279,8 @@ def _known_row(name: str, known: dict[str, Union], absent: set[str]) -> Union | 
 
 def rule_texts(article: Article) -> tuple[str, str]:
     """(headline, body with captions): what the union and topic rules read of an article."""
-    return article.full_headline, "\n".join([article.body, *article.captions])
+    a = article
+    return rule_texts_of(a.column, a.kicker, a.title, a.subtitle, a.body, a.captions)
 
 
 def retag(article: Article, rules: list[TopicRule], topics: dict[str, Topic]) -> bool:

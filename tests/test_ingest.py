@@ -129,6 +129,33 @@ def test_the_pages_of_a_batch_import_share_what_they_looked_up(django_assert_max
     assert read.count('"newspaper_union"') == 1, read
 
 
+def articles_as_stored() -> list[tuple]:
+    return [
+        (a.page.number, a.order, a.title, a.body, a.regions, sorted(u.name for u in a.unions.all()),
+         sorted(t.name for t in a.topics.all()), sorted(c.person.name for c in a.credits.all()))
+        for a in Article.objects.order_by("page__number", "order")
+    ]  # fmt: skip
+
+
+def test_pages_read_ahead_in_a_second_process_are_stored_as_read_here(monkeypatch, django_db_reset_sequences):
+    many = [Source(p.name, p.read_bytes()) for p in SEEDS] + [Source("empty.txt", b"")]
+    outcomes = list(ingest.ingest_sources(many))  # a few: read in this process
+    here = articles_as_stored()
+    Article.objects.all().delete()
+    Page.objects.all().delete()
+    monkeypatch.setattr(ingest, "READ_AHEAD_FROM", 1)
+    looked_up = []
+    real = Lookups.unions_in
+    monkeypatch.setattr(
+        Lookups, "unions_in", lambda self, text: looked_up.append(text in self.ahead_unions) or real(self, text)
+    )
+    ahead = list(ingest.ingest_sources(many))
+    assert [o.line() for o in ahead] == [o.line() for o in outcomes]
+    assert ahead[-1].failed
+    assert articles_as_stored() == here
+    assert looked_up and all(looked_up)  # every article's unions were found by the reading process
+
+
 def test_it_removes_articles_a_new_version_of_the_page_no_longer_has():
     ingest_source(Source("002.txt", seed("002")))
     drain()

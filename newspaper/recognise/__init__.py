@@ -8,13 +8,20 @@ from functools import cache
 from newspaper.recognise.topics import TopicRule, tag
 from newspaper.recognise.unions import Union, gazetteer, unions_mentioned
 
-__all__ = ["TopicRule", "Union", "annotate", "regions_of", "tag", "unions_mentioned"]
+__all__ = ["TopicRule", "Union", "annotate", "regions_of", "rule_texts_of", "tag", "unions_mentioned"]
 
 
 def article_text(article: dict) -> tuple[str, str]:
     headline = " ".join(article.get(k) or "" for k in ("column", "kicker", "title", "subtitle"))
     body = "\n".join([article.get("body") or "", *(article.get("captions") or [])])
     return headline, body
+
+
+def rule_texts_of(
+    column: str, kicker: str, title: str, subtitle: str, body: str, captions: list[str]
+) -> tuple[str, str]:
+    """(headline, body with captions): what the union and topic rules read of an article."""
+    return " ".join(p for p in (column, kicker, title, subtitle) if p), "\n".join([body, *captions])
 
 
 def regions_of(text: str, unions: list[Union]) -> list[str]:

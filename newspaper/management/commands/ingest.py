@@ -3,7 +3,7 @@ from collections import Counter
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from newspaper.ingest import Lookups, Status, ingest_source
+from newspaper.ingest import Status, ingest_sources
 from newspaper.management.commands._args import parse_date
 from newspaper.outbox import WriterForCommand
 from newspaper.sources import iter_sources
@@ -28,13 +28,13 @@ class Command(BaseCommand):
         if not sources:
             raise CommandError("no dumps found in " + " ".join(options["paths"]))
         counts: Counter[str] = Counter()
-        bar = tqdm(sources, unit="page", disable=len(sources) < 5 or options["verbosity"] == 0, file=self.stderr)
-        lookups, dry_run = Lookups(), options["dry_run"]
+        bar = tqdm(
+            total=len(sources), unit="page", disable=len(sources) < 5 or options["verbosity"] == 0, file=self.stderr
+        )
+        dry_run = options["dry_run"]
         with WriterForCommand(self.stderr, start=not dry_run) as writer:
-            for source in bar:
-                outcome = ingest_source(
-                    source, date=options["date"], page=options["page"], dry_run=dry_run, lookups=lookups
-                )
+            for outcome in ingest_sources(sources, date=options["date"], page=options["page"], dry_run=dry_run):
+                bar.update()
                 counts[outcome.status] += 1
                 if outcome.failed:
                     bar.write(self.style.ERROR(outcome.line()), file=self.stderr, end="")
