@@ -4,6 +4,8 @@ sort orders as links; and, for a search the filters leave empty, how many it fin
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import QueryDict
 
 from newspaper.models import Article
@@ -65,8 +67,22 @@ def facet_link(params: QueryDict, name: str, value: str, n: int) -> dict:
 
 def facet_links(params: QueryDict, name: str, buckets: list[tuple[str, int]]) -> dict:
     """Each bucket of a facet with its link (facet_link): the first FACET_LIMIT in "links", the
-    rest in "more", chosen values first."""
-    links = [facet_link(params, name, v, n) for v, n in chosen_first(params.getlist(name), buckets)]
+    rest in "more", chosen values first. A value not chosen adds itself to the same query string,
+    which is encoded once for the facet (a page has some 200 such links: encoding each whole was
+    a fifth of the page's time)."""
+    chosen = params.getlist(name)
+    rest = params.copy()
+    rest.pop("page", None)
+    rest.pop(name, None)
+    base = rest.urlencode()
+    links = []
+    for value, n in chosen_first(chosen, buckets):
+        if chosen:  # its place among the parameters kept: the whole query string
+            links.append(facet_link(params, name, value, n))
+            continue
+        added = urlencode({name: value})
+        url = "?" + (f"{base}&{added}" if base else added)
+        links.append({"value": value, "label": shown(name, value), "n": n, "selected": False, "url": url})
     return {"label": LABELS[name], "links": links[:FACET_LIMIT], "more": links[FACET_LIMIT:]}
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.http import QueryDict
 
 from newspaper.models import Article
 
@@ -151,3 +152,16 @@ def test_every_value_of_a_facet_on_its_own_page_searchable(client, archive):
     assert "union=" in link and "q=" in link
     assert client.get("/search/facet/nothing/").status_code == 404
     assert client.get("/search/facet/union/", {"month": "0000-01"}).status_code == 400
+
+
+@pytest.mark.parametrize("query", ["", "q=工会&page=3", "q=a%26b&date_from=2020-01-01&union=杭州市总工会", "union="])
+def test_a_facets_links_are_each_values_own_link(query):
+    from search import filters
+
+    params = QueryDict(query)
+    buckets = [("浙江省总工会", 3), ("杭州市总工会", 2), ("a&b=c 值", 1)]
+    made = filters.facet_links(params, "union", buckets)
+    assert made["links"] + made["more"] == [
+        filters.facet_link(params, "union", value, n)
+        for value, n in filters.chosen_first(params.getlist("union"), buckets)
+    ]
