@@ -60,10 +60,11 @@ messages: install gettext
 gettext:
 	@command -v msgfmt >/dev/null || ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q gettext)
 
-# Browser tests drive Debian's Chromium (never a browser download); a CJK font for screenshots.
+# Browser tests drive Debian's Chromium (never a browser download); a CJK font for screenshots,
+# and the two faces the look-alike table is drawn in (tests/test_lookalikes.py rebuilds part of it).
 chromium:
-	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || \
-	  ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium fonts-wqy-microhei)
+	@command -v chromium >/dev/null && fc-list | grep -q wqy-microhei && fc-list | grep -qi "Noto Serif CJK" || \
+	  ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium fonts-wqy-microhei fonts-noto-cjk)
 
 # axe-core, the accessibility rules the browser tests run in each page (tests/axe.py): the npm
 # package pinned by package.json and package-lock.json.

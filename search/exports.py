@@ -87,7 +87,7 @@ def records(request, sqs) -> Iterator[dict]:
             }
 
 
-def _batches(rows: Iterator[dict], write) -> Iterator[str]:
+def _batches(rows: Iterator, write) -> Iterator[str]:
     """The text of CHUNK records at a time (one write to the client per chunk, not per row)."""
     buffer = io.StringIO()
     for n, row in enumerate(rows, 1):
@@ -124,18 +124,10 @@ def streamed_csv(header: list[str], rows: Iterator[list], filename: str) -> Stre
     The search's export and the KWIC's both write this way."""
 
     def content() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        buffer.write("\ufeff")
-        writer.writerow(header)
-        for n, row in enumerate(rows, 1):
-            writer.writerow(spreadsheet_safe(*row))
-            if n % CHUNK == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        if buffer.tell():
-            yield buffer.getvalue()
+        first = io.StringIO()
+        csv.writer(first).writerow(header)
+        yield "\ufeff" + first.getvalue()
+        yield from _batches(rows, lambda buffer, row: csv.writer(buffer).writerow(spreadsheet_safe(*row)))
 
     return _streamed(content(), "text/csv; charset=utf-8", filename)
 

@@ -131,9 +131,10 @@ def test_the_pages_of_a_batch_import_share_what_they_looked_up(django_assert_max
 
 def articles_as_stored() -> list[tuple]:
     return [
-        (a.page.number, a.order, a.title, a.body, a.regions, sorted(u.name for u in a.unions.all()),
-         sorted(t.name for t in a.topics.all()), sorted(c.person.name for c in a.credits.all()))
-        for a in Article.objects.order_by("page__number", "order")
+        (str(a.page.issue.date), a.page.number, a.order, a.title, a.body, a.regions,
+         sorted(u.name for u in a.unions.all()), sorted(t.name for t in a.topics.all()),
+         sorted(c.person.name for c in a.credits.all()))
+        for a in Article.objects.order_by("page__issue__date", "page__number", "order")
     ]  # fmt: skip
 
 
