@@ -58,12 +58,15 @@ def _add_term(s, fieldname: str, text, boost: float, docnums: np.ndarray, scores
         df = s.doc_frequency(fieldname, text)
         fls = lengths(s, fieldname)
         avgfl = s.avg_field_length(fieldname)
-    where = np.searchsorted(docnums, ids)
-    inside = where < len(docnums)
-    inside[inside] = docnums[where[inside]] == ids[inside]
-    if not inside.any():
-        return
-    ids, tf, where = ids[inside], tf[inside], where[inside]
+    if len(ids) == len(docnums) and np.array_equal(ids, docnums):  # the term is the match (工会)
+        where = np.arange(len(ids))
+    else:
+        where = np.searchsorted(docnums, ids)
+        inside = where < len(docnums)
+        inside[inside] = docnums[where[inside]] == ids[inside]
+        if not inside.any():
+            return
+        ids, tf, where = ids[inside], tf[inside], where[inside]
     idf = np.log(s.doc_count_all() / (df + 1)) + 1
     fl = fls[ids]
     avgfl = avgfl or 1
