@@ -303,3 +303,19 @@ def test_the_sample_pages_import_through_the_command_and_are_searchable_when_it_
 
 def test_each_test_starts_with_an_empty_index():
     assert SearchQuerySet().models(Article).count() == 0
+
+
+def test_the_unions_an_import_met_are_looked_up_by_name_not_walked_and_are_bounded(monkeypatch):
+    class Known(dict):
+        def keys(self):
+            raise AssertionError("every known union walked for one page")
+
+        def __iter__(self):
+            raise AssertionError("every known union walked for one page")
+
+    lookups = Lookups(unions=Known())
+    ingest_source(Source("002.txt", seed("002")), lookups=lookups)
+    assert Article.objects.filter(unions__isnull=False).exists() and len(lookups.unions) > 2
+    monkeypatch.setattr(store, "KNOWN_UNIONS", 2)
+    ingest_source(Source("001.txt", seed("001")), lookups=lookups)
+    assert len(lookups.unions) < Union.objects.count()  # forgotten past the bound, read again
