@@ -69,6 +69,7 @@ def import_corpus(paths, data_dir: Path, corrections: int) -> dict:
     import newspaper.ingest as ingest
     from newspaper.models import Article, IndexWork, IndexWriterStatus
     from newspaper.outbox import WriterForCommand
+    from newspaper.sources import iter_sources
 
     stored_s = {"s": 0.0}  # the importing process's own time storing pages (the reading is another's)
     real_store = ingest.store_page
@@ -88,8 +89,8 @@ def import_corpus(paths, data_dir: Path, corrections: int) -> dict:
     started = time.perf_counter()
     failed = 0
     with WriterForCommand(sys.stderr, start=False) as writing:  # as manage.py ingest does
-        sources = _Sources(paths)
-        for outcome in tqdm(ingest.ingest_sources(sources), total=len(paths), unit="page", file=sys.stderr):
+        imported = ingest.ingest_sources(iter_sources(paths))  # each file read when its turn comes
+        for outcome in tqdm(imported, total=len(paths), unit="page", file=sys.stderr):
             failed += outcome.failed
         stored = time.perf_counter() - started
         writing.wait()
@@ -121,21 +122,6 @@ def import_corpus(paths, data_dir: Path, corrections: int) -> dict:
         "writer": written,
         "correction_latency": latency,
     }
-
-
-class _Sources:
-    """The corpus's files as sources, read when the import reaches them (not all in memory)."""
-
-    def __init__(self, paths):
-        self.paths = paths
-
-    def __len__(self):
-        return len(self.paths)
-
-    def __iter__(self):
-        from newspaper.sources import read_file
-
-        return (read_file(path) for path in self.paths)
 
 
 def correction_latency(n: int) -> dict:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils.translation import gettext
@@ -94,17 +95,20 @@ def ingest_source(
 
 
 def ingest_sources(
-    sources: Collection[Source], *, date: dt.date | None = None, page: int | None = None, dry_run: bool = False
+    sources: Iterable[Source], *, date: dt.date | None = None, page: int | None = None, dry_run: bool = False
 ) -> Iterator[Outcome]:
     """Import many dumps, one page per transaction as ingest_source does, the next pages read
-    and recognised in a second process meanwhile (newspaper.reading); a few are read here."""
+    and recognised in a second process meanwhile (newspaper.reading); a few are read here.
+    `sources` may be a generator: only READ_AHEAD_FROM of them are looked at before starting."""
     lookups = Lookups()
-    if len(sources) < READ_AHEAD_FROM:
-        for source in sources:
+    sources = iter(sources)
+    head = list(islice(sources, READ_AHEAD_FROM))
+    if len(head) < READ_AHEAD_FROM:
+        for source in head:
             yield ingest_source(source, date=date, page=page, dry_run=dry_run, lookups=lookups)
         return
     _, rules = lookups.topics()
-    for read in read_ahead(sources, rules=rules, date=date, page=page):
+    for read in read_ahead(chain(head, sources), rules=rules, date=date, page=page):
         lookups.ahead_unions, lookups.ahead_topics = read.unions, read.topics
         yield store_read(read, dry_run=dry_run, lookups=lookups)
 

@@ -62,7 +62,8 @@ def read_source(source: Source, *, date=None, page: int | None = None, rules: li
                 item.column or "", item.kicker or "", item.title or "", item.subtitle or "",
                 item.body or "", list(item.captions or []),
             )  # fmt: skip
-            read.unions["\n".join(texts)] = find_unions("\n".join(texts))
+            joined = "\n".join(texts)
+            read.unions[joined] = find_unions(joined)
             read.topics[texts] = tag(*texts, rules)
     return read
 

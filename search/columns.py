@@ -243,10 +243,7 @@ def facet_column(s, fieldname: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
 def _entries(starts: np.ndarray, docs: np.ndarray) -> np.ndarray:
     """Where the value numbers of the (sorted) documents are in a facet's codes."""
     first = starts[docs].astype(np.int64)
-    lengths = starts[docs + 1] - first
-    total = int(lengths.sum())
-    ends = np.cumsum(lengths)
-    return np.repeat(first - (ends - lengths), lengths) + np.arange(total)
+    return grams.runs(first, starts[docs + 1] - first)
 
 
 def facet_table(s, fieldname: str) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:

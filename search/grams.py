@@ -117,10 +117,14 @@ class Postings:
         ends = np.cumsum(freqs, dtype=np.int64)
         counts = freqs[where].astype(np.int64)
         starts = p0 + ends[where] - counts
-        total = int(counts.sum())
         # the positions of each chosen document: a run from its start, runs laid end to end
-        offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(starts, counts)
-        return np.repeat(docs[where].astype(np.int64), counts), self.positions[offsets].astype(np.int64)
+        return np.repeat(docs[where].astype(np.int64), counts), self.positions[runs(starts, counts)].astype(np.int64)
+
+
+def runs(first: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The indices first[i] .. first[i] + lengths[i] - 1 of every run, runs laid end to end."""
+    ends = np.cumsum(lengths)
+    return np.repeat(first - (ends - lengths), lengths) + np.arange(int(ends[-1]) if len(ends) else 0)
 
 
 def encode(texts: Sequence[str | None]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
