@@ -46,6 +46,34 @@ def iter_sources(paths: list[str | Path]) -> Iterator[Source]:
             yield read_file(path)
 
 
+def count_sources(paths: list[str | Path]) -> int:
+    """How many sources iter_sources yields for these paths, found without reading a dump: a
+    large import streams its dumps and still knows how far along it is."""
+    total = 0
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            total += count_sources(
+                [p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (*DUMP_SUFFIXES, ".zip")]
+            )
+        elif path.suffix.lower() == ".zip" and path.is_file():
+            try:
+                with zipfile.ZipFile(path) as archive:
+                    names = [i.filename for i in archive.infolist() if not i.is_dir()]
+            except (zipfile.BadZipFile, OSError):
+                names = [""]
+            shown = [n for n in names if not _hidden(PurePosixPath(n.replace("\\", "/")))]
+            total += 1 if len(names) > MAX_ZIP_ENTRIES else len(shown)
+        else:
+            total += 1
+    return total
+
+
+def _hidden(pure: PurePosixPath) -> bool:
+    """Entries a zip made on a Mac or holding dot files carries and nobody meant to import."""
+    return bool(pure.parts) and (pure.name.startswith(".") or pure.parts[0] == "__MACOSX")
+
+
 def read_file(path: Path) -> Source:
     try:
         size = path.stat().st_size
@@ -89,7 +117,7 @@ def iter_zip(name: str, data: bytes) -> Iterator[Source]:
         if pure.is_absolute() or ".." in pure.parts:
             yield refused(reason("unsafe path inside the archive"))
             continue
-        if pure.name.startswith(".") or pure.parts[0] == "__MACOSX":
+        if _hidden(pure):
             continue
         if pure.suffix.lower() not in DUMP_SUFFIXES:
             yield refused(reason("not a .txt dump"))

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from haystack.query import SearchQuerySet
 
-from newspaper import ingest, sources, store
+from newspaper import ingest, reading, sources, store
 from newspaper.ingest import Lookups, Status, ingest_source
 from newspaper.models import Article, Credit, IndexWork, Issue, Page, Person, Topic, Union
 from newspaper.sources import Source, iter_sources
@@ -284,6 +284,43 @@ def test_it_refuses_a_zip_bomb():
 def test_it_reports_a_missing_path():
     (source,) = iter_sources(["/no/such/file.txt"])
     assert source.error == "no such file or folder"
+
+
+def test_the_dumps_are_counted_without_reading_them_and_read_one_at_a_time(tmp_path, monkeypatch):
+    folder = tmp_path / "pages"
+    (folder / "2022").mkdir(parents=True)
+    (folder / "2022" / "000.txt").write_bytes(seed("000"))
+    (folder / "notes.md").write_text("not a dump")
+    (folder / "batch.zip").write_bytes(
+        zip_of({"a/002.txt": seed("002"), "__MACOSX/._002.txt": b"x", ".hidden.txt": b"x", "photo.jpg": b"x"})
+    )
+    (folder / "broken.zip").write_bytes(b"not a zip")
+    paths = [folder, tmp_path / "missing.txt"]
+    read = []
+    monkeypatch.setattr(sources.Path, "read_bytes", lambda self: read.append(self.name) or b"")
+    assert sources.count_sources(paths) == 5  # 000.txt, a/002.txt, photo.jpg (refused), broken.zip, missing
+    assert read == []
+    monkeypatch.undo()
+    assert len(list(iter_sources(paths))) == 5
+
+
+def test_the_command_streams_its_dumps(tmp_path, monkeypatch, capsys):
+    for name in ("000", "001", "002", "003", "004"):
+        (tmp_path / f"{name}.txt").write_bytes(seed(name))
+    monkeypatch.setattr(ingest, "READ_AHEAD_FROM", 2)
+    monkeypatch.setattr(reading, "AHEAD", 1)
+    stored_when_read = []
+    real = sources.read_file
+
+    def read_file(path):
+        stored_when_read.append(Page.objects.count())
+        return real(path)
+
+    monkeypatch.setattr(sources, "read_file", read_file)
+    call_command("ingest", str(tmp_path))
+    # Two peeked at, then each read one page ahead of the one being stored.
+    assert stored_when_read == [0, 0, 1, 2, 3], stored_when_read
+    assert "5 dumps: 5 created" in capsys.readouterr().out
 
 
 def test_reparse_rebuilds_articles_from_the_stored_raw_text(capsys):

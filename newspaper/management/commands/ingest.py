@@ -6,7 +6,7 @@ from tqdm import tqdm
 from newspaper.ingest import Status, ingest_sources
 from newspaper.management.commands._args import parse_date
 from newspaper.outbox import WriterForCommand
-from newspaper.sources import iter_sources
+from newspaper.sources import count_sources, iter_sources
 
 
 class Command(BaseCommand):
@@ -24,13 +24,13 @@ class Command(BaseCommand):
         parser.add_argument("--no-wait", action="store_true", help="return once stored, before they are searchable")
 
     def handle(self, *args, **options):
-        sources = list(iter_sources(options["paths"]))
-        if not sources:
+        # Streamed: a dump's bytes are read when its turn comes (an archive of 150k pages is 3 GB).
+        total = count_sources(options["paths"])
+        if not total:
             raise CommandError("no dumps found in " + " ".join(options["paths"]))
+        sources = iter_sources(options["paths"])
         counts: Counter[str] = Counter()
-        bar = tqdm(
-            total=len(sources), unit="page", disable=len(sources) < 5 or options["verbosity"] == 0, file=self.stderr
-        )
+        bar = tqdm(total=total, unit="page", disable=total < 5 or options["verbosity"] == 0, file=self.stderr)
         dry_run = options["dry_run"]
         with WriterForCommand(self.stderr, start=not dry_run) as writer:
             for outcome in ingest_sources(sources, date=options["date"], page=options["page"], dry_run=dry_run):
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             f"{counts[s]} {s}" for s in (Status.CREATED, Status.UPDATED, Status.UNCHANGED, Status.FAILED)
         )
         prefix = "dry run, nothing stored: " if dry_run else ""
-        self.stdout.write(f"{prefix}{len(sources)} dumps: {summary}")
+        self.stdout.write(f"{prefix}{counts.total()} dumps: {summary}")
         if left and left["waiting"]:
             self.stderr.write(
                 self.style.WARNING(
@@ -58,4 +58,4 @@ class Command(BaseCommand):
                 )
             )
         if counts[Status.FAILED]:
-            raise CommandError(f"{counts[Status.FAILED]} of {len(sources)} dumps failed")
+            raise CommandError(f"{counts[Status.FAILED]} of {counts.total()} dumps failed")
