@@ -27,11 +27,13 @@ lock = threading.Lock()
 
 class LRU:
     """Values computed once (outside the lock) and kept while their total weight fits in `limit`,
-    the least recently used dropped first. A value of None is not kept."""
+    the least recently used dropped first. A value of None is not kept. A value that grows in
+    place is weighed again by `reweigh`."""
 
     def __init__(self, limit: int, weigh: Callable[[object], int] = lambda value: 1):
         self.limit, self.weigh, self.total = limit, weigh, 0
         self.entries: OrderedDict[tuple, object] = OrderedDict()
+        self.weights: dict[tuple, int] = {}
 
     def get(self, key: tuple, compute: Callable[[], object]):
         with lock:
@@ -45,20 +47,36 @@ class LRU:
         with lock:
             if key not in self.entries:
                 self.entries[key] = found
-                self.total += self.weigh(found)
-            while self.total > self.limit and len(self.entries) > 1:
-                _, old = self.entries.popitem(last=False)
-                self.total -= self.weigh(old)
+                self._weigh(key)
+            self._fit()
         return found
+
+    def reweigh(self, key: tuple) -> None:
+        with lock:
+            if key in self.entries:
+                self._weigh(key)
+                self._fit()
+
+    def _weigh(self, key: tuple) -> None:
+        weight = self.weigh(self.entries[key])
+        self.total += weight - self.weights.get(key, 0)
+        self.weights[key] = weight
+
+    def _fit(self) -> None:
+        while self.total > self.limit and len(self.entries) > 1:
+            old, _ = self.entries.popitem(last=False)
+            self.total -= self.weights.pop(old)
 
     def drop(self, keep: Callable[[tuple], bool]) -> None:
         with lock:
             for key in [k for k in self.entries if not keep(k)]:
-                self.total -= self.weigh(self.entries.pop(key))
+                del self.entries[key]
+                self.total -= self.weights.pop(key)
 
     def clear(self) -> None:
         with lock:
             self.entries.clear()
+            self.weights.clear()
             self.total = 0
 
 

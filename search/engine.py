@@ -17,7 +17,9 @@ a search page's time). Here:
   mapped pages at 100k articles;
 - the last searches are remembered under the index generation they ran on (the search page asks
   haystack twice: facet counts and the page of results), so a page matches once and never sees an
-  older index's results.
+  older index's results: their matched documents (REMEMBERED_BYTES) and, kept much longer since
+  they are small, their answers (count, best ranked, first by date, facet counts: ANSWERS_BYTES),
+  so the commonest searches cost no matching between two commits.
 """
 
 from __future__ import annotations
@@ -41,39 +43,65 @@ from search.columns import DATE_FIELD, LRU, count_facets, date_column, generatio
 from search.matching import ids
 from search.ranking import first, ranking
 
-# Searches kept per process, by what they hold: 8 bytes per matched article, 16 more once ranked
-# (at a million articles 工会 matches most of them: 16 such searches were 270 MB of a worker).
+# Matches kept per process, by their documents: 8 bytes per matched article (at a million
+# articles 工会 matches most of them; their answers are kept apart, in ANSWERS_BYTES).
 REMEMBERED_BYTES = 48 * 2**20
 # Resident pages of mapped files (gram files, and shared libraries: about 40 MB) past which the
 # gram files' pages are released, None for never. Mapping again what the next search reads costs
 # it a minor page fault per 64 KB or so.
 MAPPED_LIMIT_BYTES = (settings.SEARCH_MAPPED_LIMIT_MB * 2**20) or None
+# Answers kept per process (search.engine.Answer: a few kilobytes each, whatever the match's size):
+# the commonest searches' pages cost no matching between two commits.
+ANSWERS_BYTES = 16 * 2**20
 RANKED_AHEAD = 200  # ranked at once: the first ten pages of twenty
 OPEN_ATTEMPTS = 5  # a commit, a merge or a rebuild can swap files while a searcher opens
 
 _local = threading.local()
-_remembered = LRU(REMEMBERED_BYTES, weigh=lambda found: 3 * found.docnums.nbytes + 4096)  # by (generation, query)
+_remembered = LRU(REMEMBERED_BYTES, weigh=lambda found: found.docnums.nbytes + 4096)  # by (generation, query)
 _parsed = LRU(256)  # Whoosh's parse of a query string (a millisecond: a third of a filter's search)
 
 
 @dataclass
 class Match:
     docnums: np.ndarray  # sorted, unique
+
+
+@dataclass
+class Answer:
+    """What pages of a search are made of, kept apart from its matched documents: a common term's
+    match at a million articles is 8 MB and only a few fit in REMEMBERED_BYTES, while its answer
+    (count, the best ranked, the first by date, facet counts) is a few kilobytes. A page whose
+    answer is known needs no matching at all."""
+
+    hits: int
     order: tuple[np.ndarray, np.ndarray] | None = None  # (scores, docnums) of the best ones, best first
+    dated: dict[str, np.ndarray] = field(default_factory=dict)  # by the date order: the first docnums
     facets: dict[tuple, dict] = field(default_factory=dict)  # counts, by the facets asked for
 
 
+def _answer_bytes(answer: Answer) -> int:
+    arrays = [*(answer.order or ()), *answer.dated.values()]
+    values = sum(len(counts) for asked in answer.facets.values() for counts in asked.values())
+    return 1024 + sum(a.nbytes for a in arrays) + 128 * values
+
+
+_answers = LRU(ANSWERS_BYTES, weigh=_answer_bytes)  # by (generation, query)
+
+
 def forget() -> None:
-    """Drop the remembered searches (their generation key already keeps them from being served
-    after a commit; this frees the memory). The benchmark calls it to measure every search cold."""
+    """Drop the remembered searches and answers (their generation key already keeps them from
+    being served after a commit; this frees the memory). The benchmark calls it to measure every
+    search cold."""
     _remembered.clear()
+    _answers.clear()
 
 
 def kept_bytes() -> dict[str, int]:
     """What this process keeps of the index and of its searches, by kind."""
     with columns.lock:
         searches = sum(columns.array_bytes(found) for found in _remembered.entries.values())
-    return {**columns.kept_bytes(), "remembered_searches": searches}
+        answers = _answers.total
+    return {**columns.kept_bytes(), "remembered_searches": searches, "answers": answers}
 
 
 def searcher(backend):
@@ -153,19 +181,21 @@ def search(backend, query_string, *, sort_by=None, start_offset=0, end_offset=No
     q = parsed(backend.parser, query_string) if s.doc_count() else None
     if q is None:
         return empty
-    found = match(s, q, query_string)
-    hits = len(found.docnums)
+    key = (generation(s), query_string)
+    answer = _answers.get(key, lambda: Answer(len(match(s, q, query_string).docnums)))
+    hits = answer.hits
     end = hits if end_offset is None else min(end_offset, hits)
     out = {
-        "results": Page(s, _page(s, q, found, sort_by, start_offset, end), result_class or SearchResult),
+        "results": Page(s, _page(s, q, query_string, answer, sort_by, start_offset, end), result_class or SearchResult),
         "hits": hits,
         "spelling_suggestion": None,
     }
     if facets:
         asked = tuple(sorted((name, tuple(sorted((options or {}).items()))) for name, options in facets.items()))
-        if asked not in found.facets:  # haystack asks again with every slice of a faceted search
-            found.facets[asked] = count_facets(s, found.docnums, dict(facets))
-        out["facets"] = {"fields": found.facets[asked], "dates": {}, "queries": {}}
+        if asked not in answer.facets:  # haystack asks again with every slice of a faceted search
+            answer.facets[asked] = count_facets(s, match(s, q, query_string).docnums, dict(facets))
+            _answers.reweigh(key)
+        out["facets"] = {"fields": answer.facets[asked], "dates": {}, "queries": {}}
     return out
 
 
@@ -193,26 +223,32 @@ class Page(Sequence):
         return len(self._results())
 
 
-def _page(s, q, found: Match, sort_by, start: int, end: int) -> Callable[[], list[tuple[float, int]]]:
+def _page(s, q, query_string: str, answer: Answer, sort_by, start: int, end: int):
     """The (score, docnum) of results start..end, computed when first asked for."""
-    return lambda: _ranked(s, q, found, sort_by, start, end)
+    return lambda: _ranked(s, q, query_string, answer, sort_by, start, end)
 
 
-def _ranked(s, q, found: Match, sort_by, start: int, end: int) -> list[tuple[float, int]]:
+def _ranked(s, q, query_string: str, answer: Answer, sort_by, start: int, end: int) -> list[tuple[float, int]]:
     if start >= end:
         return []
+    # The first RANKED_AHEAD at least, kept for the next pages of the same search; four times as
+    # many when a later page needs more (an export reading every match ranks a few times).
     if sort_by:
         (order,) = sort_by  # the archive sorts by one field: the date
         if order.lstrip("-") != DATE_FIELD:
             raise ValueError(f"cannot sort by {order}")
-        dates = date_column(s)[found.docnums]
-        keys = -dates if order.startswith("-") else dates
-        chosen = found.docnums[first(keys, end)[start:end]]  # docnums ascend: ties by docnum
-        return [(0.0, int(d)) for d in chosen]
-    if found.order is None or len(found.order[1]) < min(end, len(found.docnums)):
-        # The best RANKED_AHEAD at least, kept for the next pages of the same search; four times
-        # as many when a later page needs more (an export reading every match ranks a few times).
-        ahead = 4 * len(found.order[1]) if found.order is not None else RANKED_AHEAD
-        found.order = ranking(s, q, found.docnums, max(end, ahead))
-    scores, ordered = found.order
+        known = answer.dated.get(order)
+        if known is None or len(known) < end:
+            docnums = match(s, q, query_string).docnums
+            dates = date_column(s)[docnums]
+            keys = -dates if order.startswith("-") else dates
+            ahead = max(end, 4 * len(known) if known is not None else RANKED_AHEAD)
+            answer.dated[order] = known = docnums[first(keys, ahead)]  # docnums ascend: ties by docnum
+            _answers.reweigh((generation(s), query_string))
+        return [(0.0, int(d)) for d in known[start:end]]
+    if answer.order is None or len(answer.order[1]) < end:
+        ahead = 4 * len(answer.order[1]) if answer.order is not None else RANKED_AHEAD
+        answer.order = ranking(s, q, match(s, q, query_string).docnums, max(end, ahead))
+        _answers.reweigh((generation(s), query_string))
+    scores, ordered = answer.order
     return list(zip(scores[start:end].tolist(), ordered[start:end].tolist(), strict=True))

@@ -179,6 +179,30 @@ def test_remembered_searches_are_bounded_by_what_they_hold(archive, monkeypatch)
     assert engine.kept_bytes()["remembered_searches"] > 0
 
 
+def test_a_search_asked_again_is_answered_without_matching_once_its_documents_are_dropped(archive, monkeypatch):
+    from search.columns import LRU
+
+    engine.forget()
+    monkeypatch.setattr(engine, "_remembered", LRU(0, weigh=engine._remembered.weigh))  # keeps the last only
+    matched = []
+    real = engine.ids
+    monkeypatch.setattr(engine, "ids", lambda s, q: matched.append(1) or real(s, q))
+
+    def page(**params):
+        results = search(q="工会", **params).results()
+        return [int(r.pk) for r in results.sqs[:20]], results.sqs.count(), results.facets, results.months
+
+    first = {sort: page(sort=sort) for sort in ("relevance", "newest", "oldest")}
+    found_ids(q="职工")  # its documents push 工会's out
+    assert len(matched) == 2
+    assert {sort: page(sort=sort) for sort in ("relevance", "newest", "oldest")} == first
+    assert len(matched) == 2  # count, facets, the month histogram and each order were kept
+    assert engine.kept_bytes()["answers"] > 0
+    engine.forget()
+    page()
+    assert len(matched) == 3
+
+
 def test_a_page_ranks_the_best_matches_it_shows_not_every_match(archive, monkeypatch):
     asked = []
     real = engine.ranking
