@@ -15,21 +15,33 @@ import time
 from functools import cache
 
 from newspaper import learning
-from newspaper.recognise.lookalikes import lookalike_pairs
+from newspaper.recognise.lookalikes import HELD, held_pairs, lookalike_pairs
 from search.analyzer import RUN_RE
 
 MIN_LENGTH = 3  # shorter terms would match too much that is merely another word
 MOST_PER_CHARACTER = 12  # look-alikes tried per position, the closest first (锋/峰 is 7th)
+# ... and characters that hold it or that it holds (湖/胡: a radical dropped or taken in), apart, so
+# that they never push a look-alike out of the twelve.
+MOST_HELD_PER_CHARACTER = 3
 EXACT_BOOST = 1000  # an exact match ranks above every variant's
 
 
 @cache
 def _neighbours(pairs_id: int) -> dict[str, list[str]]:
-    by_char: dict[str, list[tuple[float, str]]] = {}
+    alike: dict[str, list[tuple[float, str]]] = {}
+    holding: dict[str, list[tuple[float, str]]] = {}
+    held = held_pairs()
     for (a, b), score in lookalike_pairs().items():
         if RUN_RE.fullmatch(b):  # only what the index holds can reach the compiled query
-            by_char.setdefault(a, []).append((score, b))
-    return {a: [b for _, b in sorted(found, key=closest)[:MOST_PER_CHARACTER]] for a, found in by_char.items()}
+            if held.get((a, b)) != HELD:
+                alike.setdefault(a, []).append((score, b))
+            if (a, b) in held:
+                holding.setdefault(a, []).append((score, b))
+    out = {}
+    for a in alike.keys() | holding.keys():
+        out[a] = [b for _, b in sorted(alike.get(a, []), key=closest)[:MOST_PER_CHARACTER]]
+        out[a] += [b for _, b in sorted(holding.get(a, []), key=closest)[:MOST_HELD_PER_CHARACTER] if b not in out[a]]
+    return out
 
 
 def closest(scored: tuple[float, str]) -> tuple[float, str]:

@@ -52,15 +52,18 @@ before the parts were added) the table missed 150 of its 30,621 pairs (0.5%; 325
 instead, ranked up by a missed neighbour), in about half the time; with the parts the build takes
 7–9 minutes on one core, and the pre-filter is what keeps it there.
 
-The TSV: a header `a<TAB>b<TAB>score`, one row per unordered pair with a < b (code points),
-sorted. Columns may be appended later, first `source` (glyph, or a correction by an editor):
-a reader takes the first three fields and ignores the rest.
+A second kind of look-alike, a glyph whose bulk is another character (湖/胡, 程/呈: OCR cutting
+a line at the wrong place), is scored in `containment`; `lookalike_build` joins both kinds into
+the table, a pair scoring the higher of its two scores.
+
+The TSV: a header `a<TAB>b<TAB>score<TAB>source`, one row per unordered pair with a < b (code
+points), sorted; `source` is `glyph` (alike glyphs, kept as above) or `held` (one holds the
+other, kept by `containment`). A reader takes the fields it knows and ignores the rest.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,7 +85,7 @@ FACES = (
     Face("Noto Serif CJK SC", Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"), 2, "fonts-noto-cjk"),
 )
 TABLE = Path(__file__).resolve().parent.parent / "data" / "lookalikes.tsv"
-HEADER = ("a", "b", "score")
+HEADER = ("a", "b", "score", "source")
 # In the sample pages (tests/data) but not in GB2312: 垟 (Zhejiang place names), 翀 (a given name).
 EXTRAS = "垟翀"
 WEIGHTS = 3  # the ink weight of an exact hit; 2 and 1 at one and two pixels
@@ -145,7 +148,7 @@ def render(chars: Iterable[str], face: Face, params: Params = Params()) -> tuple
     return kept, np.stack(bitmaps) if bitmaps else np.zeros((0, size, size), bool)
 
 
-def _render_faces(chars: Iterable[str], faces: Iterable[Face], params: Params) -> tuple[list[str], list[np.ndarray]]:
+def render_faces(chars: Iterable[str], faces: Iterable[Face], params: Params) -> tuple[list[str], list[np.ndarray]]:
     """The characters every face has, and their bitmaps in each face."""
     chars = list(chars)
     drawn = [render(chars, face, params) for face in faces]
@@ -258,7 +261,7 @@ def _pool(ink: np.ndarray, factor: int) -> np.ndarray:
     return ink[:, : side * factor, : side * factor].reshape(n, side, factor, side, factor).any(axis=(2, 4))
 
 
-def _candidates(inks: list[np.ndarray], params: Params) -> tuple[np.ndarray, np.ndarray]:
+def candidates(inks: list[np.ndarray], params: Params) -> tuple[np.ndarray, np.ndarray]:
     """Unordered pairs (a < b) worth the full comparison: each glyph's best by the coarse score."""
     coarse = [_Glyphs(_pool(ink, params.pool)) for ink in inks]
     parts = _parts(params.canvas // params.pool, params)
@@ -281,7 +284,7 @@ def _candidates(inks: list[np.ndarray], params: Params) -> tuple[np.ndarray, np.
     return keys // n, keys % n
 
 
-def _select(a: np.ndarray, b: np.ndarray, scores: np.ndarray, params: Params) -> list[tuple[int, int, float]]:
+def select(a: np.ndarray, b: np.ndarray, scores: np.ndarray, params: Params) -> list[tuple[int, int, float]]:
     """Pairs among each glyph's `keep` best at or above the threshold, and among the other's `mutual` best.
 
     The second condition stops hubs: a glyph such as 重 is among the best few of fifty others, most
@@ -306,13 +309,7 @@ def _select(a: np.ndarray, b: np.ndarray, scores: np.ndarray, params: Params) ->
     return [(int(k // size), int(k % size), float(s)) for k, s in zip(key[kept], score[kept], strict=True)]
 
 
-def rows_for(chars: list[str], pairs: Iterable[tuple[int, int, float]]) -> list[tuple[str, str, float]]:
-    """Rows of the TSV: a < b by code point, sorted."""
-    rows = [(*sorted((chars[x], chars[y])), score) for x, y, score in pairs]
-    return sorted(rows)
-
-
-def _scores(inks: list[np.ndarray], a: np.ndarray, b: np.ndarray, params: Params) -> np.ndarray:
+def glyph_scores(inks: list[np.ndarray], a: np.ndarray, b: np.ndarray, params: Params) -> np.ndarray:
     """Each pair's score in the face where the two look most alike, whole or alike in one part."""
     best = np.zeros(len(a))
     for ink in inks:
@@ -322,36 +319,3 @@ def _scores(inks: list[np.ndarray], a: np.ndarray, b: np.ndarray, params: Params
             shared = whole.part(part).scores(a, b)
             np.maximum(best, _in_one_part(shared, whole.part(rest).scores(a, b), params), out=best)
     return best
-
-
-def pair_scores(
-    chars: Iterable[str], faces: Iterable[Face] = FACES, params: Params = Params()
-) -> dict[tuple[str, str], float]:
-    """Every pair of a few characters with its score, as the table rounds it (for checks, not the build)."""
-    kept, inks = _render_faces(chars, faces, params)
-    a, b = np.triu_indices(len(kept), k=1)
-    scores = np.round(_scores(inks, a, b, params), 3)
-    return {tuple(sorted((kept[x], kept[y]))): float(s) for x, y, s in zip(a, b, scores, strict=True)}
-
-
-def build(
-    chars: Iterable[str] | None = None,
-    faces: Iterable[Face] = FACES,
-    params: Params = Params(),
-    log: Callable[[str], None] = lambda message: None,
-) -> list[tuple[str, str, float]]:
-    """The look-alike table's rows for the characters (GB2312 and EXTRAS by default)."""
-    started = time.perf_counter()
-    kept, inks = _render_faces(common_characters() if chars is None else chars, faces, params)
-    log(f"rendered {len(kept)} characters in {len(inks)} faces ({time.perf_counter() - started:.1f}s)")
-    a, b = _candidates(inks, params)
-    log(f"{len(a)} candidate pairs after the coarse pre-filter ({time.perf_counter() - started:.1f}s)")
-    scores = _scores(inks, a, b, params)
-    rows = rows_for(kept, _select(a, b, scores, params))
-    log(f"{len(rows)} look-alike pairs kept ({time.perf_counter() - started:.1f}s)")
-    return rows
-
-
-def write_tsv(rows: Iterable[tuple[str, str, float]], path: Path = TABLE) -> None:
-    lines = ["\t".join(HEADER)] + [f"{a}\t{b}\t{score:.3f}" for a, b, score in rows]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -11,6 +11,8 @@ from functools import cache
 from pathlib import Path
 
 TABLE = Path(__file__).resolve().parent.parent / "data" / "lookalikes.tsv"
+# The source of a pair: alike glyphs ("glyph"), one glyph holding the other, or both.
+HELD, BOTH = "held", "both"
 
 # Pairs anyone would call look-alike: a stroke more or less, or a radical of near shape.
 SEED = "钧钩 锋峰 己已 已巳 未末 土士 戊戌 日曰 人入 大太 王玉 千干 刀力 天夭 壶壸 侯候 汩汨 拔拨 茶荼"
@@ -55,6 +57,29 @@ def lookalike_pairs(path: Path | None = None) -> dict[tuple[str, str], float]:
     except OSError:
         stamp = None
     return _pairs(path, stamp)
+
+
+@cache
+def _sources(path: Path, stamp: float | None) -> dict[tuple[str, str], str]:
+    found = {}
+    if stamp is not None:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            fields = line.rstrip("\r").split("\t")
+            if len(fields) > 3 and fields[3] in (HELD, BOTH) and len(fields[0]) == len(fields[1]) == 1:
+                found[fields[0], fields[1]] = found[fields[1], fields[0]] = fields[3]
+    return found
+
+
+def held_pairs(path: Path | None = None) -> dict[tuple[str, str], str]:
+    """The pairs of the table where one glyph's bulk is the other character (湖/胡), in both
+    orders, with their `source`: `held`, or `both` when the glyphs are also alike
+    (newspaper.recognise.containment)."""
+    path = TABLE if path is None else Path(path)
+    try:
+        stamp = path.stat().st_mtime
+    except OSError:
+        stamp = None
+    return _sources(path, stamp)
 
 
 def lookalike_score(a: str, b: str, pairs: dict[tuple[str, str], float] | None = None) -> float:

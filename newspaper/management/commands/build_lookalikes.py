@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from newspaper.recognise import glyphs
+from newspaper.recognise import glyphs, lookalike_build
 
 
 class Command(BaseCommand):
@@ -25,6 +25,6 @@ class Command(BaseCommand):
             raise CommandError(f"missing fonts: {', '.join(str(f.path) for f in missing)} (apt-get install {packages})")
         params = glyphs.Params(keep=options["keep"], threshold=options["threshold"])
         log = self.stderr.write if options["verbosity"] > 0 else lambda message: None
-        rows = glyphs.build(params=params, log=log)
-        glyphs.write_tsv(rows, options["output"])
+        rows = lookalike_build.build(params=params, log=log)
+        lookalike_build.write_tsv(rows, options["output"])
         self.stdout.write(f"wrote {len(rows)} look-alike pairs to {options['output']}")
