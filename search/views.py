@@ -20,6 +20,7 @@ from search import tolerant as tolerance
 from search.analyzer import indexed
 from search.forms import FACETS, ArchiveSearchForm
 from search.highlight import highlight, snippet
+from search.page_cache import per_index_generation
 from search.search_indexes import searchable_text
 
 PER_PAGE = 20
@@ -68,6 +69,7 @@ def _histogram(results, request):
 
 
 @require_GET
+@per_index_generation
 def results(request):
     form = ArchiveSearchForm(request.GET)
     context = {"form": form}

@@ -165,3 +165,32 @@ def test_a_facets_links_are_each_values_own_link(query):
         filters.facet_link(params, "union", value, n)
         for value, n in filters.chosen_first(params.getlist("union"), buckets)
     ]
+
+
+def test_a_search_page_is_kept_for_visitors_until_the_index_changes(client, archive, monkeypatch):
+    from django.contrib.auth.models import User
+
+    from newspaper.models import Article
+    from search import forms
+    from tests.conftest import drain
+
+    made = []
+    real = forms.ArchiveSearchForm.results
+    monkeypatch.setattr(forms.ArchiveSearchForm, "results", lambda self: made.append(1) or real(self))
+    first = client.get("/search/", {"q": "工会"})
+    again = client.get("/search/", {"q": "工会"})
+    assert len(made) == 1 and again.content == first.content
+    assert again["Content-Security-Policy"]  # the middleware still runs on a kept page
+    client.get("/search/", {"q": "工会", "page": "2"})
+    assert len(made) == 2  # another URL, another page
+    article = Article.objects.filter(body__contains="工会").first()
+    article.title = "标题改过了工会"
+    article.save()
+    drain()  # the index changed: the page is made again, with the correction
+    assert "标题改过了" in client.get("/search/", {"q": "工会"}).content.decode()
+    assert len(made) == 3
+    editor = User.objects.create_user("editor", password="x" * 12, is_staff=True)
+    client.force_login(editor)
+    client.get("/search/", {"q": "工会"})
+    client.get("/search/", {"q": "工会"})
+    assert len(made) == 5  # a signed-in editor's page is never kept: it carries their name
