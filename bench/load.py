@@ -8,7 +8,9 @@ DATA_DIR on 127.0.0.1, and a bounded generator drives it over HTTP.
   when this machine allows it (root, /proc/sys/vm/drop_caches);
 - load: `--clients` threads, each with its own keep-alive connection, request the search page
   for mixed queries of every class of bench/run.py (page 1, and page 50 one time in five) for
-  `--seconds`: pages per second, p50/p95/p99, errors;
+  `--seconds`: pages per second, p50/p95/p99, errors; the pages come from a pool of mixed
+  searches, so a worker serves most of them again from what it kept (search.engine's answers,
+  search.page_cache's pages); `--unkept` makes every URL new, so no page is served kept;
 - memory: the resident size of the gunicorn master and of each worker, after the load.
 
 A thread per client is enough here: each waits on the server almost all the time, and the
@@ -151,7 +153,7 @@ def cold_start(data_dir: Path, workers: int, path: str, database_url: str) -> di
     return out
 
 
-def load(server: Server, paths: list[str], clients: int, seconds: float) -> dict:
+def load(server: Server, paths: list[str], clients: int, seconds: float, unkept: bool = False) -> dict:
     times: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -162,6 +164,8 @@ def load(server: Server, paths: list[str], clients: int, seconds: float) -> dict
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
         while time.perf_counter() < stop_at:
             path = rng.choice(paths)
+            if unkept:  # a URL never asked before: no page kept for it (search.page_cache)
+                path += f"&unkept={k}-{rng.getrandbits(48)}"
             try:
                 status, elapsed = get(conn, path)
             except (OSError, http.client.HTTPException) as e:
@@ -189,6 +193,8 @@ def load(server: Server, paths: list[str], clients: int, seconds: float) -> dict
         "clients": clients,
         "seconds": round(wall, 1),
         "requests": len(times),
+        "distinct_searches": len(set(paths)),
+        "pages_unkept": unkept,
         "pages_per_s": round(len(times) / wall, 1),
         **percentiles(times),
         "p99_ms": round(ordered[int(0.99 * (len(ordered) - 1))] * 1000, 1) if ordered else 0.0,
@@ -207,7 +213,9 @@ def mixed_paths(queries: dict[str, list[dict]], rng: random.Random) -> list[str]
     return paths
 
 
-def measure(data_dir: Path, clients: int, seconds: float, workers: int, database_url: str = "") -> dict:
+def measure(
+    data_dir: Path, clients: int, seconds: float, workers: int, database_url: str = "", unkept: bool = False
+) -> dict:
     from bench.run import query_sets, setup_django
 
     setup_django(data_dir, database_url)
@@ -217,7 +225,7 @@ def measure(data_dir: Path, clients: int, seconds: float, workers: int, database
     server = Server(data_dir, workers, database_url)
     try:
         server.wait_ready()
-        result["load"] = load(server, paths, clients, seconds)
+        result["load"] = load(server, paths, clients, seconds, unkept)
         result["memory_after_load"] = server.memory()
     finally:
         server.stop()
@@ -231,8 +239,9 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=120)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--database-url", default="")
+    ap.add_argument("--unkept", action="store_true", help="every URL new: no search page kept (answers still are)")
     args = ap.parse_args()
-    print(json.dumps(measure(args.data_dir, args.clients, args.seconds, args.workers, args.database_url)))
+    print(json.dumps(measure(args.data_dir, args.clients, args.seconds, args.workers, args.database_url, args.unkept)))
 
 
 if __name__ == "__main__":
