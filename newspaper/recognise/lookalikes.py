@@ -51,12 +51,16 @@ def lookalike_pairs(path: Path | None = None) -> dict[tuple[str, str], float]:
     """{(a, b): score} for every look-alike pair, in both orders: the table at `path` (by default
     the project's) when it exists, else the built-in seed (score 1.0). Read again when the file
     changes."""
+    return _pairs(*_stamped(path))
+
+
+def _stamped(path: Path | None) -> tuple[Path, float | None]:
+    """The table's path and when it was written (None: there is none), so that a change is read."""
     path = TABLE if path is None else Path(path)
     try:
-        stamp = path.stat().st_mtime
+        return path, path.stat().st_mtime
     except OSError:
-        stamp = None
-    return _pairs(path, stamp)
+        return path, None
 
 
 @cache
@@ -74,12 +78,7 @@ def held_pairs(path: Path | None = None) -> dict[tuple[str, str], str]:
     """The pairs of the table where one glyph's bulk is the other character (湖/胡), in both
     orders, with their `source`: `held`, or `both` when the glyphs are also alike
     (newspaper.recognise.containment)."""
-    path = TABLE if path is None else Path(path)
-    try:
-        stamp = path.stat().st_mtime
-    except OSError:
-        stamp = None
-    return _sources(path, stamp)
+    return _sources(*_stamped(path))
 
 
 def lookalike_score(a: str, b: str, pairs: dict[tuple[str, str], float] | None = None) -> float:
