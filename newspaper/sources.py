@@ -35,15 +35,18 @@ def iter_sources(paths: list[str | Path]) -> Iterator[Source]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if child.suffix.lower() in DUMP_SUFFIXES or child.suffix.lower() == ".zip":
-                    yield from iter_sources([child])
+            yield from iter_sources(_dumps_in(path))
         elif not path.exists():
             yield Source(str(path), error=reason("no such file or folder"))
         elif path.suffix.lower() == ".zip":
             yield from iter_zip(str(path), path.read_bytes())
         else:
             yield read_file(path)
+
+
+def _dumps_in(folder: Path) -> list[Path]:
+    """The dumps and archives in a folder and below it, in a stable order."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in (*DUMP_SUFFIXES, ".zip"))
 
 
 def count_sources(paths: list[str | Path]) -> int:
@@ -53,9 +56,7 @@ def count_sources(paths: list[str | Path]) -> int:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            total += count_sources(
-                [p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (*DUMP_SUFFIXES, ".zip")]
-            )
+            total += count_sources(_dumps_in(path))
         elif path.suffix.lower() == ".zip" and path.is_file():
             try:
                 with zipfile.ZipFile(path) as archive:

@@ -163,8 +163,9 @@ def _toc(index) -> tuple:
         return None, None
 
 
-def match(s, q, query_string: str) -> Match:
-    return _remembered.get((generation(s), query_string), lambda: Match(ids(s, q)))
+def match(s, q, key: tuple) -> Match:
+    """The matched documents of the query, remembered under (generation, query string)."""
+    return _remembered.get(key, lambda: Match(ids(s, q)))
 
 
 def parsed(parser, query_string: str) -> wq.Query:
@@ -182,18 +183,18 @@ def search(backend, query_string, *, sort_by=None, start_offset=0, end_offset=No
     if q is None:
         return empty
     key = (generation(s), query_string)
-    answer = _answers.get(key, lambda: Answer(len(match(s, q, query_string).docnums)))
+    answer = _answers.get(key, lambda: Answer(len(match(s, q, key).docnums)))
     hits = answer.hits
     end = hits if end_offset is None else min(end_offset, hits)
     out = {
-        "results": Page(s, _page(s, q, query_string, answer, sort_by, start_offset, end), result_class or SearchResult),
+        "results": Page(s, _page(s, q, key, answer, sort_by, start_offset, end), result_class or SearchResult),
         "hits": hits,
         "spelling_suggestion": None,
     }
     if facets:
         asked = tuple(sorted((name, tuple(sorted((options or {}).items()))) for name, options in facets.items()))
         if asked not in answer.facets:  # haystack asks again with every slice of a faceted search
-            answer.facets[asked] = count_facets(s, match(s, q, query_string).docnums, dict(facets))
+            answer.facets[asked] = count_facets(s, match(s, q, key).docnums, dict(facets))
             _answers.reweigh(key)
         out["facets"] = {"fields": answer.facets[asked], "dates": {}, "queries": {}}
     return out
@@ -223,12 +224,12 @@ class Page(Sequence):
         return len(self._results())
 
 
-def _page(s, q, query_string: str, answer: Answer, sort_by, start: int, end: int):
+def _page(s, q, key: tuple, answer: Answer, sort_by, start: int, end: int):
     """The (score, docnum) of results start..end, computed when first asked for."""
-    return lambda: _ranked(s, q, query_string, answer, sort_by, start, end)
+    return lambda: _ranked(s, q, key, answer, sort_by, start, end)
 
 
-def _ranked(s, q, query_string: str, answer: Answer, sort_by, start: int, end: int) -> list[tuple[float, int]]:
+def _ranked(s, q, key: tuple, answer: Answer, sort_by, start: int, end: int) -> list[tuple[float, int]]:
     if start >= end:
         return []
     # The first RANKED_AHEAD at least, kept for the next pages of the same search; four times as
@@ -239,16 +240,16 @@ def _ranked(s, q, query_string: str, answer: Answer, sort_by, start: int, end: i
             raise ValueError(f"cannot sort by {order}")
         known = answer.dated.get(order)
         if known is None or len(known) < end:
-            docnums = match(s, q, query_string).docnums
+            docnums = match(s, q, key).docnums
             dates = date_column(s)[docnums]
             keys = -dates if order.startswith("-") else dates
             ahead = max(end, 4 * len(known) if known is not None else RANKED_AHEAD)
             answer.dated[order] = known = docnums[first(keys, ahead)]  # docnums ascend: ties by docnum
-            _answers.reweigh((generation(s), query_string))
+            _answers.reweigh(key)
         return [(0.0, int(d)) for d in known[start:end]]
     if answer.order is None or len(answer.order[1]) < end:
         ahead = 4 * len(answer.order[1]) if answer.order is not None else RANKED_AHEAD
-        answer.order = ranking(s, q, match(s, q, query_string).docnums, max(end, ahead))
-        _answers.reweigh((generation(s), query_string))
+        answer.order = ranking(s, q, match(s, q, key).docnums, max(end, ahead))
+        _answers.reweigh(key)
     scores, ordered = answer.order
     return list(zip(scores[start:end].tolist(), ordered[start:end].tolist(), strict=True))

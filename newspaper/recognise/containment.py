@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from newspaper.recognise.glyphs import _Glyphs, _harmonic
+from newspaper.recognise.glyphs import _Glyphs, _harmonic, _pool, kappa
 
 SIDE = 32  # the square a part or a whole is stretched to
 COARSE = 2  # candidates from SIDE / COARSE pixels a side
@@ -97,20 +97,7 @@ def _cross(parts: _Glyphs, wholes: _Glyphs, p: np.ndarray, w: np.ndarray) -> np.
     """The score of part p[k] against whole w[k] (parts and wholes are separate stacks)."""
     ab = np.einsum("ij,ij->i", parts.ink[p], wholes.near[w])
     ba = np.einsum("ij,ij->i", wholes.ink[w], parts.near[p])
-    return _harmonic(_kappa(ab, parts, p, wholes, w), _kappa(ba, wholes, w, parts, p))
-
-
-def _kappa(hits, seen: _Glyphs, a, near: _Glyphs, b) -> np.ndarray:
-    count, chance = seen.count[a], near.chance[b]
-    agreement = hits / (3 * np.maximum(count, 1))
-    fine = (count > 0) & (chance < 1)
-    return np.where(fine, (agreement - chance) / np.where(fine, 1 - chance, 1), 0.0)
-
-
-def _pool(ink: np.ndarray) -> np.ndarray:
-    n = len(ink)
-    side = SIDE // COARSE
-    return ink.reshape(n, side, COARSE, side, COARSE).any(axis=(2, 4))
+    return _harmonic(kappa(ab, parts.count[p], wholes.chance[w]), kappa(ba, wholes.count[w], parts.chance[p]))
 
 
 def scores(shapes: list[_Shapes], a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -141,16 +128,15 @@ def candidates(shapes: list[_Shapes]) -> tuple[np.ndarray, np.ndarray]:
     """(container, contained) pairs worth scoring: each bulky part's best wholes, coarsely."""
     found = []
     for face in shapes:
-        parts, wholes = _Glyphs(_pool(face.parts)), _Glyphs(_pool(face.whole))
+        parts, wholes = _Glyphs(_pool(face.parts, COARSE)), _Glyphs(_pool(face.whole, COARSE))
         ink_w, near_w = wholes.ink.astype(np.float32), wholes.near.astype(np.float32)
         for start in range(0, len(face.parts), 2048):
             rows = np.arange(start, min(start + 2048, len(face.parts)))
             ab = parts.ink[rows].astype(np.float32) @ near_w.T
             ba = parts.near[rows].astype(np.float32) @ ink_w.T
-            every = np.arange(len(face.whole))
             got = _harmonic(
-                _kappa(ab, parts, rows[:, None], wholes, every[None, :]),
-                _kappa(ba, wholes, every[None, :], parts, rows[:, None]),
+                kappa(ab, parts.count[rows][:, None], wholes.chance[None, :]),
+                kappa(ba, wholes.count[None, :], parts.chance[rows][:, None]),
             )
             got[:, ~face.whole_ok] = -1.0
             got[np.arange(len(rows)), face.owner[rows]] = -1.0  # not its own glyph

@@ -54,11 +54,11 @@ instead, ranked up by a missed neighbour), in about half the time; with the part
 
 A second kind of look-alike, a glyph whose bulk is another character (湖/胡, 程/呈: OCR cutting
 a line at the wrong place), is scored in `containment`; `lookalike_build` joins both kinds into
-the table, a pair scoring the higher of its two scores.
+the table, each pair with the score of what kept it.
 
 The TSV: a header `a<TAB>b<TAB>score<TAB>source`, one row per unordered pair with a < b (code
-points), sorted; `source` is `glyph` (alike glyphs, kept as above) or `held` (one holds the
-other, kept by `containment`). A reader takes the fields it knows and ignores the rest.
+points), sorted; `source` is `glyph` (alike glyphs, kept as above), `held` (one holds the
+other, kept by `containment`) or `both`. A reader takes the fields it knows and ignores the rest.
 """
 
 from __future__ import annotations
@@ -192,10 +192,7 @@ class _Glyphs:
 
     def kappa(self, hits: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """k(a→b) from hits = ink[a]·near[b]; 0 where a has no ink (a part may be empty)."""
-        count, rest = self.count[a], 1 - self.chance[b]
-        fine = (count > 0) & (rest > 0)
-        agreement = hits / (WEIGHTS * np.maximum(count, 1))
-        return np.where(fine, (agreement - self.chance[b]) / np.where(fine, rest, 1), 0.0)
+        return kappa(hits, self.count[a], self.chance[b])
 
     def part(self, mask: np.ndarray) -> _Glyphs:
         """The same glyphs seen through a mask: one part of each (the nearness of the whole)."""
@@ -226,6 +223,15 @@ class _Glyphs:
         forward = self.kappa(ab, a[:, None], every[None, :])
         backward = self.kappa(ba, every[None, :], a[:, None])
         return _harmonic(forward, backward)
+
+
+def kappa(hits: np.ndarray, count: np.ndarray, chance: np.ndarray) -> np.ndarray:
+    """k(A→B) from hits = ink of A · nearness of B, A's ink count and the share of the canvas near
+    B's ink; 0 where A has no ink (a part may be empty)."""
+    rest = 1 - chance
+    fine = (count > 0) & (rest > 0)
+    agreement = hits / (WEIGHTS * np.maximum(count, 1))
+    return np.where(fine, (agreement - chance) / np.where(fine, rest, 1), 0.0)
 
 
 def _harmonic(forward: np.ndarray, backward: np.ndarray) -> np.ndarray:

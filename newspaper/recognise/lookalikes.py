@@ -25,10 +25,12 @@ def _seed() -> dict[tuple[str, str], float]:
     return pairs
 
 
-def _read(path: Path) -> dict[tuple[str, str], float]:
-    """The table's pairs, both ways; a line that is not `a<TAB>b[<TAB>score]` (a header, a
-    comment) is passed over, and a pair listed twice keeps its higher score."""
+def _read(path: Path) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], str]]:
+    """The table's pairs, both ways, and the sources of those kept because one glyph holds the
+    other; a line that is not `a<TAB>b[<TAB>score[<TAB>source]]` (a header, a comment) is passed
+    over, and a pair listed twice keeps its higher score."""
     pairs: dict[tuple[str, str], float] = {}
+    sources: dict[tuple[str, str], str] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         fields = line.rstrip("\r").split("\t")
         if len(fields) < 2 or len(fields[0]) != 1 or len(fields[1]) != 1 or fields[0] == fields[1]:
@@ -39,19 +41,21 @@ def _read(path: Path) -> dict[tuple[str, str], float]:
             continue
         a, b = fields[0], fields[1]
         pairs[a, b] = pairs[b, a] = max(score, pairs.get((a, b), score))
-    return pairs
+        if len(fields) > 3 and fields[3] in (HELD, BOTH):
+            sources[a, b] = sources[b, a] = fields[3]
+    return pairs, sources
 
 
 @cache
-def _pairs(path: Path, stamp: float | None) -> dict[tuple[str, str], float]:
-    return _read(path) if stamp is not None else _seed()
+def _table(path: Path, stamp: float | None) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], str]]:
+    return _read(path) if stamp is not None else (_seed(), {})
 
 
 def lookalike_pairs(path: Path | None = None) -> dict[tuple[str, str], float]:
     """{(a, b): score} for every look-alike pair, in both orders: the table at `path` (by default
     the project's) when it exists, else the built-in seed (score 1.0). Read again when the file
     changes."""
-    return _pairs(*_stamped(path))
+    return _table(*_stamped(path))[0]
 
 
 def _stamped(path: Path | None) -> tuple[Path, float | None]:
@@ -63,22 +67,11 @@ def _stamped(path: Path | None) -> tuple[Path, float | None]:
         return path, None
 
 
-@cache
-def _sources(path: Path, stamp: float | None) -> dict[tuple[str, str], str]:
-    found = {}
-    if stamp is not None:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            fields = line.rstrip("\r").split("\t")
-            if len(fields) > 3 and fields[3] in (HELD, BOTH) and len(fields[0]) == len(fields[1]) == 1:
-                found[fields[0], fields[1]] = found[fields[1], fields[0]] = fields[3]
-    return found
-
-
 def held_pairs(path: Path | None = None) -> dict[tuple[str, str], str]:
     """The pairs of the table where one glyph's bulk is the other character (湖/胡), in both
     orders, with their `source`: `held`, or `both` when the glyphs are also alike
     (newspaper.recognise.containment)."""
-    return _sources(*_stamped(path))
+    return _table(*_stamped(path))[1]
 
 
 def lookalike_score(a: str, b: str, pairs: dict[tuple[str, str], float] | None = None) -> float:
