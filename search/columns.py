@@ -1,5 +1,6 @@
-"""What the engine reads per index segment, once, and keeps: facet values and dates by document,
-field lengths, deletions, the decoded postings of busy Whoosh terms, and the gram files.
+"""What the engine reads per index segment, once, and keeps: dates and field lengths by document,
+deletions, the decoded postings of busy Whoosh terms, and the gram files (facets: their own
+module, search.facet_columns, built on this one's per-segment and per-index values).
 
 A segment never changes once written (a commit adds segments and marks deletions), so a value
 computed for a segment stays right for as long as the segment exists; what is made for the whole
@@ -17,7 +18,7 @@ from collections.abc import Callable
 import numpy as np
 
 from search import grams
-from search.whoosh_private import EMPTY, deleted_docnums, field_lengths, segment_readers, term_postings
+from search.whoosh_private import EMPTY, deleted_docnums, field_length_bytes, segment_readers, term_postings
 
 DATE_FIELD = "date"
 POSTINGS_CACHE_BYTES = 96 * 2**20  # decoded posting lists kept per process (common terms)
@@ -102,7 +103,7 @@ def generation(s) -> tuple:
     return tuple((r.segment().segment_id(), r.segment().deleted_count()) for r, _ in segments(s))
 
 
-def _segment_value(reader, what: str, read: Callable[[], object]):
+def segment_value(reader, what: str, read: Callable[[], object]):
     key = (reader.segment().segment_id(), what)
     found = _per_segment.get(key)
     if found is None:
@@ -110,7 +111,13 @@ def _segment_value(reader, what: str, read: Callable[[], object]):
     return found
 
 
-def _index_value(s, what: tuple, make: Callable[[], object]):
+def set_segment_value(reader, what: str, value) -> None:
+    """Keep a segment's value in another form (a view of the index's column)."""
+    with lock:
+        _per_segment[(reader.segment().segment_id(), what)] = value
+
+
+def index_value(s, what: tuple, make: Callable[[], object]):
     key = (generation(s), *what)
     found = _per_index.get(key)
     if found is None:
@@ -167,7 +174,7 @@ def _per_document(s, what: str, read: Callable[[object], np.ndarray]) -> np.ndar
     concatenated once per index generation."""
 
     def make():
-        parts = [_segment_value(reader, what, lambda reader=reader: read(reader)) for reader, _ in segments(s)]
+        parts = [segment_value(reader, what, lambda reader=reader: read(reader)) for reader, _ in segments(s)]
         if len(parts) < 2:  # one segment (an optimised index): its column is the index's
             return parts[0] if parts else EMPTY
         whole = np.concatenate(parts)
@@ -176,7 +183,7 @@ def _per_document(s, what: str, read: Callable[[object], np.ndarray]) -> np.ndar
                 _per_segment[(reader.segment().segment_id(), what)] = whole[offset : offset + len(part)]
         return whole
 
-    return _index_value(s, (what,), make)
+    return index_value(s, (what,), make)
 
 
 def column(reader, fieldname: str) -> np.ndarray:
@@ -186,7 +193,7 @@ def column(reader, fieldname: str) -> np.ndarray:
 
 
 def segment_column(reader, fieldname: str) -> np.ndarray:
-    return _segment_value(reader, "column:" + fieldname, lambda: column(reader, fieldname))
+    return segment_value(reader, "column:" + fieldname, lambda: column(reader, fieldname))
 
 
 def date_column(s) -> np.ndarray:
@@ -194,134 +201,18 @@ def date_column(s) -> np.ndarray:
     return _per_document(s, DATE_FIELD, lambda reader: column(reader, DATE_FIELD))
 
 
-def lengths(s, fieldname: str) -> np.ndarray:
-    """Every document's length of a Whoosh field, by docnum."""
-    return _per_document(s, "length:" + fieldname, lambda reader: field_lengths(reader, fieldname))
+def length_bytes(s, fieldname: str) -> np.ndarray:
+    """Every document's length of a Whoosh field as Whoosh keeps it, a byte (LENGTH_OF_BYTE), by
+    docnum."""
+    return _per_document(s, "length:" + fieldname, lambda reader: field_length_bytes(reader, fieldname))
 
 
 def gram_lengths(s, fieldname: str) -> np.ndarray:
-    """Every document's number of grams in a field, by docnum (exact: the gram files keep them)."""
+    """Every document's number of grams in a field (uint32), by docnum (exact: the gram files
+    keep them; copied, not the mapped file's)."""
     return _per_document(
-        s, "gram-length:" + fieldname, lambda reader: gram_file(s, reader, fieldname).lengths.astype(np.float64)
+        s, "gram-length:" + fieldname, lambda reader: gram_file(s, reader, fieldname).lengths.astype(np.uint32)
     )
-
-
-# -- facets -------------------------------------------------------------------------------------
-# A facet's column is laid out by document (compressed rows): `starts[d]:starts[d + 1]` are the
-# places of document d's value numbers in `codes`. Counting the values of a set of documents then
-# reads only theirs, or those of the rest when the set is most of the index (at a million
-# articles, reading every value of every facet for each page was 100–200 ms).
-def _uninvert(reader, fieldname: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """(starts, value numbers by document, values) of one segment's field: a document with three
-    unions has three value numbers."""
-
-    def read():
-        docs, codes, values = [], [], []
-        if fieldname in reader.schema:
-            for text in reader.lexicon(fieldname):
-                found = term_postings(reader, fieldname, text)  # read once: not kept as postings too
-                ids = np.fromiter(reader.postings(fieldname, text).all_ids(), np.int64) if found is None else found[0]
-                docs.append(ids.astype(np.int32))
-                codes.append(np.full(len(ids), len(values), np.int32))
-                values.append(text.decode("utf-8"))
-        docs = np.concatenate(docs) if docs else np.empty(0, np.int32)
-        codes = np.concatenate(codes) if codes else np.empty(0, np.int32)
-        order = np.argsort(docs, kind="stable")
-        counts = np.bincount(docs, minlength=reader.doc_count_all())
-        return _starts(counts), codes[order], values
-
-    return _segment_value(reader, "facet:" + fieldname, read)
-
-
-def _starts(counts: np.ndarray) -> np.ndarray:
-    starts = np.zeros(len(counts) + 1, np.int32)
-    np.cumsum(counts, out=starts[1:])
-    return starts
-
-
-def facet_column(s, fieldname: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """The whole index's (starts, value numbers by document, values) for a field, from the
-    segments' columns."""
-
-    def make():
-        if len(segments(s)) == 1:  # an optimised index: the segment's column as it is, not a copy
-            return _uninvert(segments(s)[0][0], fieldname)
-        numbering: dict[str, int] = {}
-        counts, codes = [], []
-        for reader, _ in segments(s):
-            seg_starts, seg_codes, seg_values = _uninvert(reader, fieldname)
-            remap = np.array([numbering.setdefault(v, len(numbering)) for v in seg_values] or [0], np.int32)
-            counts.append(np.diff(seg_starts))
-            codes.append(remap[seg_codes] if len(seg_codes) else seg_codes)
-        return _starts(np.concatenate(counts)), np.concatenate(codes), list(numbering)
-
-    return _index_value(s, ("facet", fieldname), make)
-
-
-def _entries(starts: np.ndarray, docs: np.ndarray) -> np.ndarray:
-    """Where the value numbers of the (sorted) documents are in a facet's codes."""
-    first = starts[docs].astype(np.int64)
-    return grams.runs(first, starts[docs + 1] - first)
-
-
-def facet_table(s, fieldname: str) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
-    """Each facet value's documents laid out once per index generation, so a filter is a slice:
-    (documents by value, where each value's run begins, value → number)."""
-
-    def make():
-        starts, codes, values = facet_column(s, fieldname)
-        docs = np.repeat(np.arange(len(starts) - 1, dtype=np.int32), np.diff(starts))
-        order = np.argsort(codes, kind="stable")  # documents stay ascending within a value
-        bounds = np.searchsorted(codes[order], np.arange(len(values) + 1))
-        return docs[order], bounds, {v: i for i, v in enumerate(values)}
-
-    return _index_value(s, ("by value", fieldname), make)
-
-
-def _totals(s, fieldname: str) -> np.ndarray:
-    """Each value's documents in the whole index, deleted ones included."""
-
-    def make():
-        _, codes, values = facet_column(s, fieldname)
-        return np.bincount(codes, minlength=len(values))
-
-    return _index_value(s, ("totals", fieldname), make)
-
-
-def _value_ranks(s, fieldname: str) -> np.ndarray:
-    """Each value number's place in the values' alphabetical order (ties in a facet's counts)."""
-
-    def make():
-        _, _, values = facet_column(s, fieldname)
-        found = np.empty(len(values), np.int64)
-        found[np.argsort(np.array(values, dtype=object), kind="stable")] = np.arange(len(values))
-        return found
-
-    return _index_value(s, ("ranks", fieldname), make)
-
-
-def count_facets(s, docnums: np.ndarray, facets: dict[str, dict]) -> dict[str, list[tuple[str, int]]]:
-    """Each facet's values with their counts among the matched documents (sorted docnums), most
-    frequent first (then alphabetical), at most the facet's `limit` of them: 工会 matches 30,000
-    names at 100k articles, and making and sorting them all was most of the search page's time.
-    A match of most of the index is counted as the totals less the values of the rest."""
-    n = s.doc_count_all()
-    rest = len(docnums) * 2 > n
-    if rest:
-        outside = np.ones(n, bool)
-        outside[docnums] = False
-        docnums = np.flatnonzero(outside)
-    out = {}
-    for name, options in facets.items():
-        starts, codes, values = facet_column(s, name)
-        counts = np.bincount(codes[_entries(starts, docnums)], minlength=len(values))
-        if rest:
-            counts = _totals(s, name) - counts
-        present = np.flatnonzero(counts)
-        order = present[np.lexsort((_value_ranks(s, name)[present], -counts[present]))]
-        limit = (options or {}).get("limit")
-        out[name] = [(values[i], int(counts[i])) for i in (order[:limit] if limit else order)]
-    return out
 
 
 # -- gram files ---------------------------------------------------------------------------------

@@ -39,7 +39,8 @@ from whoosh import query as wq
 from whoosh.index import EmptyIndexError
 
 from search import columns
-from search.columns import DATE_FIELD, LRU, count_facets, date_column, generation, segments
+from search.columns import DATE_FIELD, LRU, date_column, generation, segments
+from search.facet_columns import count_facets, values_bytes
 from search.matching import ids
 from search.ranking import first, ranking
 
@@ -101,7 +102,7 @@ def kept_bytes() -> dict[str, int]:
     with columns.lock:
         searches = sum(columns.array_bytes(found) for found in _remembered.entries.values())
         answers = _answers.total
-    return {**columns.kept_bytes(), "remembered_searches": searches, "answers": answers}
+    return {**columns.kept_bytes(), "facet_values": values_bytes(), "remembered_searches": searches, "answers": answers}
 
 
 def searcher(backend):

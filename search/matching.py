@@ -19,11 +19,11 @@ from search.columns import (
     alive,
     date_column,
     deleted,
-    facet_table,
     gram_files,
     segments,
     term_ids,
 )
+from search.facet_columns import facet_table
 from search.whoosh_private import EMPTY
 
 
@@ -89,7 +89,7 @@ def _facet_ids(s, fieldname: str, value) -> np.ndarray:
     """The documents with a facet value: a slice of the facet's table."""
     docs, bounds, number = facet_table(s, fieldname)
     i = number.get(value.decode("utf-8") if isinstance(value, bytes) else value)
-    if i is None:
+    if i is None or i + 1 >= len(bounds):  # a value no document of this index has
         return EMPTY
     found = docs[bounds[i] : bounds[i + 1]].astype(np.int64)  # kept as int32; matched ids are int64
     return np.setdiff1d(found, deleted(s), assume_unique=True) if s.reader().has_deletions() else found

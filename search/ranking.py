@@ -10,9 +10,9 @@ import numpy as np
 from whoosh import query as wq
 
 from search import grams
-from search.columns import gram_files, gram_lengths, lengths, segments, term_weights
+from search.columns import gram_files, gram_lengths, length_bytes, segments, term_weights
 from search.matching import gram_doc_frequency, is_grams
-from search.whoosh_private import EMPTY
+from search.whoosh_private import EMPTY, LENGTH_OF_BYTE
 
 B, K1 = 0.75, 1.2
 
@@ -50,13 +50,13 @@ def _add_term(s, fieldname: str, text, boost: float, docnums: np.ndarray, scores
         ids, tf = _gram_weights(s, fieldname, gram)
         tf = tf * s.schema[fieldname].format.field_boost
         df = gram_doc_frequency(s, fieldname, gram)
-        fls = gram_lengths(s, fieldname)
-        avgfl = fls.sum() / max(len(fls), 1)
+        fls, decode = gram_lengths(s, fieldname), None
+        avgfl = int(fls.sum(dtype=np.uint64)) / max(len(fls), 1)
     else:
         text = text if isinstance(text, bytes) else s.schema[fieldname].to_bytes(text)
         ids, tf = _term_weights(s, fieldname, text)
         df = s.doc_frequency(fieldname, text)
-        fls = lengths(s, fieldname)
+        fls, decode = length_bytes(s, fieldname), LENGTH_OF_BYTE  # Whoosh's length bytes
         avgfl = s.avg_field_length(fieldname)
     if len(ids) == len(docnums) and np.array_equal(ids, docnums):  # the term is the match (工会)
         where = np.arange(len(ids))
@@ -68,7 +68,7 @@ def _add_term(s, fieldname: str, text, boost: float, docnums: np.ndarray, scores
             return
         ids, tf, where = ids[inside], tf[inside], where[inside]
     idf = np.log(s.doc_count_all() / (df + 1)) + 1
-    fl = fls[ids]
+    fl = fls[ids].astype(np.float64) if decode is None else decode[fls[ids]]
     avgfl = avgfl or 1
     scores[where] += boost * idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))
 

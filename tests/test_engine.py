@@ -398,7 +398,7 @@ def test_past_the_mapped_limit_the_gram_pages_are_released_and_searches_find_the
 
 
 def test_columns_are_kept_once_per_process_not_per_segment_and_again_for_the_index(archive):
-    from search import columns
+    from search import columns, facet_columns
 
     for article in Article.objects.all()[:2]:  # segments of their own
         article.save()
@@ -413,7 +413,7 @@ def test_columns_are_kept_once_per_process_not_per_segment_and_again_for_the_ind
     found_ids(q="工会", union="浙江省总工会")
     s = engine.searcher(connections["default"].get_backend())
     ((reader, _),) = columns.segments(s)
-    assert columns.facet_column(s, "union") is columns._uninvert(reader, "union")  # the same arrays
+    assert facet_columns.facet(s, "union") is facet_columns.segment_facet(reader, "union")  # the same arrays
     assert columns.date_column(s) is columns._per_segment[(reader.segment().segment_id(), columns.DATE_FIELD)]
 
 
