@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from haystack import connections
 from whoosh.index import EmptyIndexError
 
-from search import engine
+from search import engine, sidebar
 from search.columns import LRU, generation
 
 PAGES_BYTES = 16 * 2**20  # per process: about a hundred search pages
@@ -32,6 +32,7 @@ def forget() -> None:
     """Drop the kept pages and the searches and answers they were made from (search.engine): the
     benchmark's way to measure every search cold."""
     engine.forget()
+    sidebar.forget()
     _pages.clear()
 
 
@@ -39,7 +40,7 @@ def _anonymous(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in request.COOKIES and not request.user.is_authenticated
 
 
-def _generation() -> tuple | None:
+def index_generation() -> tuple | None:
     """The generation of the index the searches of this request will read (None: no index to read)."""
     backend = connections["default"].get_backend()
     if not backend.setup_complete:
@@ -55,7 +56,7 @@ def per_index_generation(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        made = _generation() if _anonymous(request) else None
+        made = index_generation() if _anonymous(request) else None
         if made is None:
             return view(request, *args, **kwargs)
         key = (made, get_language(), request.get_full_path())

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from newspaper.models import Article
-from search import filters
+from search import filters, page_cache, sidebar
 from search import tolerant as tolerance
 from search.analyzer import indexed
 from search.forms import FACETS, ArchiveSearchForm
@@ -75,6 +75,7 @@ def results(request):
     context = {"form": form}
     if form.is_valid():
         started = time.perf_counter()
+        made = page_cache.index_generation()  # before the search: its counts are of this index or newer
         found = form.results()
         page = paginate(found.sqs, request.GET.get("page")).get_page(request.GET.get("page"))
         articles = _articles(page)
@@ -104,7 +105,7 @@ def results(request):
             tolerant_url="?" + tolerant_params(request.GET).urlencode(),
             query=found.query,
             terms=terms,
-            facets={name: filters.facet_links(request.GET, name, found.facets[name]) for name in FACETS},
+            facets_html=sidebar.facets_html(request, made, base, found.facets),
             histogram=_histogram(found, request),
             elapsed_ms=round((time.perf_counter() - started) * 1000),
             querystring=base.urlencode(),

@@ -194,3 +194,29 @@ def test_a_search_page_is_kept_for_visitors_until_the_index_changes(client, arch
     client.get("/search/", {"q": "工会"})
     client.get("/search/", {"q": "工会"})
     assert len(made) == 5  # a signed-in editor's page is never kept: it carries their name
+
+
+def sidebar_of(html: str) -> str:
+    return html[html.index('<aside class="facets"') : html.index("</aside>")]
+
+
+def test_the_facet_sidebar_is_made_once_for_every_page_of_a_search_and_again_after_a_commit(
+    client, archive, monkeypatch
+):
+    from search import filters
+    from search.forms import FACETS
+    from tests.conftest import drain
+
+    made = []
+    real = filters.facet_links
+    monkeypatch.setattr(filters, "facet_links", lambda *args: made.append(args[1]) or real(*args))
+    first, second = page(client), page(client, page=2)
+    assert "第 2 / 2 页" in second and len(made) == len(FACETS)  # the second page's is the first's
+    assert sidebar_of(first) == sidebar_of(second)
+    article = Article.objects.filter(unions__name="浙江省总工会").first()
+    before = re.search(r">浙江省总工会</a> <span class=\"muted\">(\d+)<", sidebar_of(first))[1]
+    article.delete()
+    drain()
+    after = page(client, page=2)
+    assert len(made) == 2 * len(FACETS)  # the index changed: its counts are counted and shown anew
+    assert re.search(r">浙江省总工会</a> <span class=\"muted\">(\d+)<", sidebar_of(after))[1] == str(int(before) - 1)
