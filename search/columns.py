@@ -21,7 +21,8 @@ from search import grams
 from search.whoosh_private import EMPTY, deleted_docnums, field_length_bytes, segment_readers, term_postings
 
 DATE_FIELD = "date"
-POSTINGS_CACHE_BYTES = 96 * 2**20  # decoded posting lists kept per process (common terms)
+POSTINGS_CACHE_BYTES = 48 * 2**20  # decoded posting lists kept per process (common terms; 96 MB
+# when they were kept as int64 and float64: the same terms)
 
 lock = threading.Lock()
 
@@ -132,11 +133,17 @@ def index_value(s, what: tuple, make: Callable[[], object]):
 # -- Whoosh terms -------------------------------------------------------------------------------
 def term_weights(reader, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray] | None:
     """(docnums, weights) of a term in a segment, deletions included, kept for busy terms; None
-    when Whoosh's codec is not the one whose blocks we read."""
+    when Whoosh's codec is not the one whose blocks we read. Kept as int32 and float32, half of
+    what numpy's defaults take: a segment's docnums fit, and Whoosh stores weights as 32-bit
+    floats (so nothing is lost); the caller widens the ones it uses."""
     if (fieldname, text) not in reader:
         return EMPTY, np.empty(0)
     key = (reader.segment().segment_id(), fieldname, text)
-    return _postings.get(key, lambda: term_postings(reader, fieldname, text))
+    return _postings.get(key, lambda: _narrow(term_postings(reader, fieldname, text)))
+
+
+def _narrow(found: tuple[np.ndarray, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray] | None:
+    return None if found is None else (found[0].astype(np.int32), found[1].astype(np.float32))
 
 
 def term_ids(reader, fieldname: str, text: bytes, *, deletions: bool = True) -> np.ndarray:
@@ -144,7 +151,7 @@ def term_ids(reader, fieldname: str, text: bytes, *, deletions: bool = True) -> 
     found = term_weights(reader, fieldname, text)
     if found is None:
         return np.fromiter(reader.postings(fieldname, text).all_ids(), np.int64)
-    ids = found[0]
+    ids = found[0].astype(np.int64)
     if deletions and reader.has_deletions():
         ids = ids[~np.isin(ids, deleted_in(reader))]
     return ids

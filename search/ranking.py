@@ -25,11 +25,11 @@ def _term_weights(s, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarra
         found = term_weights(reader, fieldname, text)
         if found is None:
             return EMPTY, np.empty(0)
-        ids.append(found[0] + offset)
+        ids.append(found[0].astype(np.int64) + offset)
         weights.append(found[1])
     if not ids:
         return EMPTY, np.empty(0)
-    return np.concatenate(ids), np.concatenate(weights)
+    return np.concatenate(ids), np.concatenate(weights).astype(np.float64)
 
 
 def _gram_weights(s, fieldname: str, gram: int) -> tuple[np.ndarray, np.ndarray]:
