@@ -47,10 +47,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def rss_of(pid: int) -> float:
+def rss_of(pid: int, kind: str = "VmRSS") -> float:
+    """A process's resident memory; RssAnon is its own, RssFile the pages of mapped files (the
+    index's gram files: the page cache, which every worker shares)."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(kind + ":"):
                 return round(int(line.split()[1]) / 1024, 1)
     except OSError:
         pass
@@ -111,7 +113,13 @@ class Server:
         raise RuntimeError("gunicorn did not start: " + self.process.stderr.read1(4000).decode(errors="replace"))
 
     def memory(self) -> dict:
-        return {"master_mb": rss_of(self.process.pid), "workers_mb": [rss_of(p) for p in children(self.process.pid)]}
+        workers = children(self.process.pid)
+        return {
+            "master_mb": rss_of(self.process.pid),
+            "workers_mb": [rss_of(p) for p in workers],
+            "workers_anon_mb": [rss_of(p, "RssAnon") for p in workers],
+            "workers_file_mb": [rss_of(p, "RssFile") for p in workers],
+        }
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
