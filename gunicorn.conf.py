@@ -22,3 +22,9 @@ def post_worker_init(worker):
     from search.warmup import warm_up
 
     warm_up()
+
+
+def post_request(worker, req, environ, resp):
+    from newspaper.freed_memory import give_back
+
+    give_back()
