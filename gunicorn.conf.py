@@ -1,6 +1,7 @@
 """gunicorn settings (read from the working directory). Workers load jieba's dictionary, open
 the search index and run two searches before taking requests (search.warmup), so the first
-reader's search is not the slow one."""
+reader's search is not the slow one; after requests they hand the heap their searches freed back
+to the system (newspaper.freed_memory)."""
 
 import os
 
