@@ -19,7 +19,9 @@ files = []
 for n, path in enumerate(sorted(Path("tests/data/in").glob("*.txt"))):
     text = path.read_text(encoding="utf-8")
     files.append(uploads.Incoming(path.name, text.encode()))
-    for day in range(1, 3):  # the same page on other days: more pages for the worker to do
+    # the same page on other days: enough pages that the kill lands in the middle of the import
+    # (with 15, a quick machine had imported them all before the test saw the second)
+    for day in range(1, 7):
         files.append(uploads.Incoming(f"{day}-{path.name}", moved(text, 2019, n + 1, day).encode()))
 batch = uploads.receive(files, None)
 uploads.confirm(batch, {})
@@ -51,7 +53,7 @@ def test_a_killed_worker_finishes_the_import_after_restart(processes):
     prepared = processes.python(PREPARE)
     assert prepared.returncode == 0, prepared.stderr
     _, total = map(int, prepared.stdout.split())
-    assert total == 3 * len(SEEDS)
+    assert total == 7 * len(SEEDS)
     searcher = processes.start("90", script=SEARCH_LOOP)
     writer = processes.start("index_writer")
 
