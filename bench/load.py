@@ -38,25 +38,13 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import percentiles  # noqa: E402
+from bench.run import percentiles, rss_mb  # noqa: E402
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def rss_of(pid: int, kind: str = "VmRSS") -> float:
-    """A process's resident memory; RssAnon is its own, RssFile the pages of mapped files (the
-    index's gram files: the page cache, which every worker shares)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(kind + ":"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return 0.0
 
 
 def children(pid: int) -> list[int]:
@@ -115,10 +103,10 @@ class Server:
     def memory(self) -> dict:
         workers = children(self.process.pid)
         return {
-            "master_mb": rss_of(self.process.pid),
-            "workers_mb": [rss_of(p) for p in workers],
-            "workers_anon_mb": [rss_of(p, "RssAnon") for p in workers],
-            "workers_file_mb": [rss_of(p, "RssFile") for p in workers],
+            "master_mb": rss_mb(pid=self.process.pid),
+            "workers_mb": [rss_mb(pid=p) for p in workers],
+            "workers_anon_mb": [rss_mb("RssAnon", p) for p in workers],
+            "workers_file_mb": [rss_mb("RssFile", p) for p in workers],
         }
 
     def stop(self) -> None:

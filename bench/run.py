@@ -50,12 +50,16 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     return {"p50_ms": round(statistics.median(ordered) * 1000, 1), "p95_ms": round(p95 * 1000, 1)}
 
 
-def rss_mb(kind: str = "VmRSS") -> float:
-    """This process's resident memory (VmRSS); RssAnon is its own (heap, arrays), RssFile the
-    pages of mapped files it touched (the gram files: page cache, shared by every worker)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(kind + ":"):
-            return round(int(line.split()[1]) / 1024, 1)
+def rss_mb(kind: str = "VmRSS", pid: int | str = "self") -> float:
+    """A process's resident memory (this one's by default; VmRSS); RssAnon is its own (heap,
+    arrays), RssFile the pages of mapped files it touched (the gram files: page cache, shared by
+    every worker); 0.0 for a process that is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(kind + ":"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     return 0.0
 
 

@@ -57,6 +57,7 @@ def per_index_generation(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         made = index_generation() if _anonymous(request) else None
+        request.index_generation = made  # the view's sidebar is kept under it too (search.sidebar)
         if made is None:
             return view(request, *args, **kwargs)
         key = (made, get_language(), request.get_full_path())

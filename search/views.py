@@ -75,7 +75,8 @@ def results(request):
     context = {"form": form}
     if form.is_valid():
         started = time.perf_counter()
-        made = page_cache.index_generation()  # before the search: its counts are of this index or newer
+        # read before the search (its counts are of this index or newer); once, for a visitor
+        made = getattr(request, "index_generation", None) or page_cache.index_generation()
         found = form.results()
         page = paginate(found.sqs, request.GET.get("page")).get_page(request.GET.get("page"))
         articles = _articles(page)
