@@ -38,10 +38,10 @@ from haystack.utils.app_loading import haystack_get_model
 from whoosh import query as wq
 from whoosh.index import EmptyIndexError
 
-from search import columns
+from search import columns, grams
 from search.columns import DATE_FIELD, LRU, date_column, generation, segments
 from search.facet_columns import count_facets, values_bytes
-from search.matching import ids
+from search.matching import frequencies, ids
 from search.ranking import first, ranking
 
 # Matches kept per process, by their documents: 8 bytes per matched article (at a million
@@ -162,6 +162,16 @@ def _toc(index) -> tuple:
         return index.latest_generation(), index.last_modified()
     except OSError:  # written between the two looks
         return None, None
+
+
+def gram_frequencies(backend, fieldname: str, wanted: Sequence[str]) -> dict[str, int]:
+    """Of some grams (one or two characters) in a field, the articles holding each, deleted ones
+    included (search.tolerant: a variant with a gram no article holds can match nothing)."""
+    if not backend.setup_complete:
+        backend.setup()
+    codes = np.array([grams.code(g) for g in wanted], dtype=np.uint64)
+    found = frequencies(searcher(backend), fieldname, codes)
+    return {g: int(n) for g, n in zip(wanted, found, strict=True)}
 
 
 def match(s, q, key: tuple) -> Match:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from haystack.query import SearchQuerySet
 
 from newspaper import people
 from newspaper.models import Article, Person
+from search import engine
 from search.query import ParsedQuery, parse
 
 FACETS = ("union", "topic", "person", "region", "page_name", "kind")
@@ -139,7 +141,10 @@ class ArchiveSearchForm(forms.Form):
         compared over time share one set of filters, search.trends)."""
         data = self.cleaned_data
         query = self.parsed_query() if query is None else query
-        sqs = SearchQuerySet().filter(content=Raw(query.whoosh()))  # only articles are indexed
+        sqs = SearchQuerySet()
+        # a tolerant query tries only variants the index's grams make plausible
+        frequency = partial(engine.gram_frequencies, sqs.query.backend) if query.tolerant else None
+        sqs = sqs.filter(content=Raw(query.whoosh(frequency)))  # only articles are indexed
         start, end = self.date_range(data)
         if start:
             sqs = sqs.filter(date__gte=start)

@@ -86,6 +86,15 @@ class Postings:
             return t0, t0 + int(t0 < len(self.terms) and self.terms[t0] == low)
         return t0, int(self.terms.searchsorted(np.uint64(high)))
 
+    def frequencies(self, grams: np.ndarray) -> np.ndarray:
+        """Documents holding each of the grams (numbers, uint64), deleted ones included."""
+        at = self.terms.searchsorted(grams)
+        held = at < len(self.terms)
+        held[held] = self.terms[at[held]] == grams[held]
+        counts = np.zeros(len(grams), np.int64)
+        counts[held] = self.doc_starts[at[held] + 1] - self.doc_starts[at[held]]
+        return counts
+
     def doc_frequency(self, gram: int) -> int:
         t0, t1 = self.terms_of(gram)
         return int(self.doc_starts[t1] - self.doc_starts[t0])

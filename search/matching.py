@@ -171,6 +171,15 @@ def gram_doc_frequency(s, fieldname: str, gram: int) -> int:
     return sum(found.doc_frequency(gram) for found, _, _ in gram_files(s, fieldname))
 
 
+def frequencies(s, fieldname: str, codes: np.ndarray) -> np.ndarray:
+    """Documents holding each gram (numbers, uint64), deleted ones included: one look-up per
+    segment for all of them."""
+    counts = np.zeros(len(codes), np.int64)
+    for found, _, _ in gram_files(s, fieldname):
+        counts += found.frequencies(codes)
+    return counts
+
+
 def _phrase_ids(s, q) -> np.ndarray:
     """Documents where the phrase's grams follow each other: each gram's occurrences keyed by
     (document, where the phrase would start), kept where every earlier gram has the same key,

@@ -15,6 +15,7 @@ A query of nothing but exclusions or punctuation is empty; an empty query lists 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from search import tolerant as tolerance
@@ -31,6 +32,8 @@ OR_WORDS = {"OR", "|", "或", "||"}
 # Every article: a real term (haystack's content-type field), not Whoosh's *:*, which swallows
 # whatever it is combined with.
 EVERYTHING = "django_ct:(newspaper.article)"
+# Of some grams in a field, the articles holding each (search.engine.gram_frequencies)
+Frequency = Callable[[str, list[str]], dict[str, int]]
 
 
 @dataclass
@@ -40,13 +43,18 @@ class Clause:
     negated: bool = False
     quoted: bool = False  # typed as "a phrase": shown with its quotes
 
-    def whoosh(self, tolerant: bool = False) -> str:
+    def whoosh(self, tolerant: bool = False, frequency: Frequency | None = None) -> str:
         index_field = INDEX_FIELD[self.field]
         if not tolerant:
             return f"{index_field}:({self.text})"
+
+        def tried(run: str) -> list[str]:
+            if frequency is None:
+                return tolerance.variants(run)
+            return tolerance.plausible(run, lambda grams: frequency(index_field, grams))
+
         runs = [
-            "(" + " OR ".join(f"{index_field}:({r})" for r in [run, *tolerance.variants(run)]) + ")"
-            for run in self.text.split()
+            "(" + " OR ".join(f"{index_field}:({r})" for r in [run, *tried(run)]) + ")" for run in self.text.split()
         ]
         return runs[0] if len(runs) == 1 else "(" + " AND ".join(runs) + ")"
 
@@ -80,14 +88,17 @@ class ParsedQuery:
         """In a tolerant search, the look-alike variants of every positive term."""
         return self.variant_terms_if_tolerant() if self.tolerant else []
 
-    def whoosh(self) -> str:
+    def whoosh(self, frequency: Frequency | None = None) -> str:
         """The compiled query: the matching set is exact substring matching on character grams;
         headline and word (jieba) matches only add to the score, through ANDMAYBE. A tolerant
         query matches the terms' variants too, and its exact terms, boosted far above, keep
-        exact matches first."""
+        exact matches first. With `frequency` (of some grams in a field, the articles holding
+        each), only plausible variants are tried (search.tolerant.plausible)."""
         widen = bool(self.variant_terms)  # no term long enough, or no look-alike: an exact query
         positive = " AND ".join(
-            "(" + " OR ".join(c.whoosh(widen) for c in group) + ")" if len(group) > 1 else group[0].whoosh(widen)
+            "(" + " OR ".join(c.whoosh(widen, frequency) for c in group) + ")"
+            if len(group) > 1
+            else group[0].whoosh(widen, frequency)
             for group in self.groups
         )
         boost = " OR ".join(

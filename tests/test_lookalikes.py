@@ -11,7 +11,7 @@ from functools import cache
 import numpy as np
 import pytest
 
-from newspaper.recognise import containment, glyphs, lookalike_build
+from newspaper.recognise import containment, glyphs, lookalike_build, lookalikes
 
 # The sample pages' own confusions (金钧胤/金钩胤, 邹伟锋/邹伟峰), then the classic 形近字.
 SAMPLE_CONFUSIONS = [("钧", "钩"), ("锋", "峰")]
@@ -161,9 +161,41 @@ def test_a_small_rebuild_gives_the_tables_scores():
 
 @needs_the_fonts
 def test_the_builder_keeps_each_characters_best_pairs_above_the_threshold():
-    rows = lookalike_build.build(REBUILT, params=glyphs.Params(keep=1, threshold=0.7))
+    rows, wide = lookalike_build.build(REBUILT, params=glyphs.Params(keep=1, wide=2, threshold=0.7))
     kept = {(a, b) for a, b, *_ in rows}
     assert ("钧", "钩") in kept
     assert ("己", "已") in kept or ("已", "巳") in kept
     assert all(s >= 0.7 for _, _, s, _ in rows)
     assert rows == sorted(rows)
+    # the wide lists: each character's two best, the closest first, its close look-alike among them
+    assert wide["钧"][0] == "钩" and all(len(near) <= 2 for near in wide.values())
+    assert all(b in wide[a] and a in wide[b] for a, b, _, source in rows if source != "held")
+
+
+@cache
+def wide() -> dict[str, str]:
+    lines = lookalikes.WIDE_TABLE.read_text(encoding="utf-8").splitlines()
+    assert tuple(lines[0].split("\t")) == glyphs.WIDE_HEADER
+    return dict(line.split("\t") for line in lines[1:])
+
+
+def test_the_wide_table_lists_each_characters_lookalikes_once_within_its_bound():
+    lines = lookalikes.WIDE_TABLE.read_text(encoding="utf-8").splitlines()[1:]
+    chars = [line.split("\t")[0] for line in lines]
+    assert chars == sorted(set(chars)) and len(chars) > 6000
+    for char, near in wide().items():
+        assert len(char) == 1 and char not in near and len(set(near)) == len(near) <= lookalikes.WIDE, char
+    assert lookalikes.WIDE_TABLE.stat().st_size < 1_500_000
+
+
+def test_the_wide_table_holds_every_close_pair_from_both_sides():
+    near = wide()
+    missing = [(a, b) for (a, b) in table() if (a, b) not in sources() and not (b in near[a] and a in near[b])]
+    assert not missing, missing[:5]
+
+
+@pytest.mark.parametrize(("a", "b"), [("晨", "晟"), ("红", "缸"), ("辉", "挥")])
+def test_the_wide_table_holds_lookalikes_one_side_ranks_far_down(a, b):
+    # 晨/晟 are 15th and 19th of each other's; 缸 is 31st of 红's (hundreds share 纟 and look as
+    # much alike), 挥 6th of 辉's but 辉 136th of 挥's: no close pair, yet OCR confuses them.
+    assert b in wide()[a] and (a, b) not in table() and (b, a) not in table()

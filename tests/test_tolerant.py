@@ -5,10 +5,15 @@ without it nothing changes. The sample pages print one reporter as 金钧胤 (20
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 from django.http import QueryDict
+from haystack.query import SearchQuerySet
 
 from newspaper.models import Article
+from newspaper.recognise import lookalikes
+from search import engine
 from search import tolerant as tolerance
 from search.forms import ArchiveSearchForm
 from search.query import parse
@@ -35,8 +40,9 @@ def test_a_name_finds_its_ocr_variant_only_when_tolerant(archive):
 
 
 def test_the_tolerant_set_is_the_exact_and_variant_substrings_and_nothing_else(archive):
+    frequency = partial(engine.gram_frequencies, SearchQuerySet().query.backend, "grams")
     for term in ("邹伟锋", "负责人", "省总工会"):
-        expected = set().union(*(containing(t) for t in [term, *tolerance.variants(term)]))
+        expected = set().union(*(containing(t) for t in [term, *tolerance.plausible(term, frequency)]))
         assert set(search(term, tolerant="1")) == expected, term
 
 
@@ -71,3 +77,39 @@ def test_facets_and_counts_follow_the_tolerant_set(client, archive):
     assert data["count"] == len(containing("金钧胤") | containing("金钩胤"))
     assert sum(n for _, n in data["facets"]["year"]) == data["count"]
     assert Article.objects.filter(body__contains="金钩胤").exists() or containing("金钩胤")
+
+
+def test_only_variants_whose_grams_the_index_holds_reach_the_query(archive):
+    backend = SearchQuerySet().query.backend
+    found = engine.gram_frequencies(backend, "grams", ["金钧", "钓胤", "钩胤"])
+    assert found == {"金钧": len(containing("金钧")), "钓胤": 0, "钩胤": len(containing("钩胤"))}
+    query = parse("金钧胤", tolerant=True)
+    every, pruned = query.whoosh(), query.whoosh(partial(engine.gram_frequencies, backend))
+    tried = [v for v in tolerance.variants("金钧胤") if f"({v})" in pruned]
+    assert "金钩胤" in tried and "金钓胤" not in tried and "金钓胤" in every  # 钓 is 钧's closest
+    assert all(v in tried for v in tolerance.variants("金钧胤") if containing(v))
+    assert len(tried) < len(tolerance.variants("金钧胤")) / 4
+
+
+def test_a_far_lookalike_is_tried_only_where_it_is_rarer_than_the_term():
+    # 缸 is 31st of 红's look-alikes: far. 钟建缸 (rarer than 钟建红) may be a misreading of it;
+    # a far look-alike making grams printed more often than the term's is another word.
+    variants = {v.text: v for v in tolerance.candidates("钟建红")}
+    assert variants["钟建缸"].far and not variants["钟建虹"].far
+    counts = {"钟建": 40, "建红": 30, "建缸": 2, "建虹": 1}
+    assert set(tolerance.plausible("钟建红", lambda grams: {g: counts.get(g, 0) for g in grams})) == {
+        "钟建缸",
+        "钟建虹",
+    }
+    counts["建缸"] = 30  # as common as the term's own: another word
+    assert set(tolerance.plausible("钟建红", lambda grams: {g: counts.get(g, 0) for g in grams})) == {"钟建虹"}
+    counts["建虹"] = 500  # a close look-alike is tried however common
+    assert "钟建虹" in tolerance.plausible("钟建红", lambda grams: {g: counts.get(g, 0) for g in grams})
+
+
+def test_tolerant_search_builds_no_dictionary_of_scored_pairs():
+    # a web worker holds each character's look-alikes as a string, not 22 MB of scored pairs
+    lookalikes._table.cache_clear()
+    tolerance._neighbours.cache_clear()
+    assert tolerance.variants("金钧胤")
+    assert lookalikes._table.cache_info().currsize == 0

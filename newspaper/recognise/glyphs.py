@@ -44,7 +44,10 @@ full table's scores exactly (tests/test_lookalikes.py), on any machine with the 
 
 Which pairs are kept: for each character its `keep` most similar with a score ≥ `threshold`
 (ties broken by code point), when it is also among the other's `mutual` most similar; a pair is
-kept when either side keeps it. Not every pair is scored at 48×48: the same score on 24×24 glyphs
+kept when either side keeps it (a close pair: the table). Each character's `wide` most similar
+at ≥ `threshold`, whatever the other side ranks it, go in the wide table (`lookalikes_wide.tsv`):
+OCR confuses pairs that one side ranks far down (缸 is 31st of 红's look-alikes), and 容错 tries
+them where the archive holds the variant. Not every pair is scored at 48×48: the same score on 24×24 glyphs
 (2×2 max-pooled), one matrix product per block of rows in numpy (float64 on small integers, so
 exact whatever the BLAS), picks `candidates` per character, and only those ~480k pairs are scored
 at full size. Against an exhaustive comparison (every pair at 48×48, `Params(pool=1)`, measured
@@ -59,6 +62,8 @@ the table, each pair with the score of what kept it.
 The TSV: a header `a<TAB>b<TAB>score<TAB>source`, one row per unordered pair with a < b (code
 points), sorted; `source` is `glyph` (alike glyphs, kept as above), `held` (one holds the
 other, kept by `containment`) or `both`. A reader takes the fields it knows and ignores the rest.
+The wide TSV: a header `char<TAB>lookalikes`, then a row per character (by code point) with its
+alike glyphs in one string, the closest first.
 """
 
 from __future__ import annotations
@@ -68,6 +73,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from newspaper.recognise.lookalikes import CLOSEST, MUTUAL, WIDE
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,7 @@ FACES = (
 )
 TABLE = Path(__file__).resolve().parent.parent / "data" / "lookalikes.tsv"
 HEADER = ("a", "b", "score", "source")
+WIDE_HEADER = ("char", "lookalikes")
 # In the sample pages (tests/data) but not in GB2312: 垟 (Zhejiang place names), 翀 (a given name).
 EXTRAS = "垟翀"
 WEIGHTS = 3  # the ink weight of an exact hit; 2 and 1 at one and two pixels
@@ -95,8 +103,9 @@ WEIGHTS = 3  # the ink weight of an exact hit; 2 and 1 at one and two pixels
 class Params:
     canvas: int = 48  # pixels, square
     font_px: int = 43  # the em size drawn in the canvas
-    keep: int = 12  # look-alikes kept per character (before the union of both sides): what 容错 tries
-    mutual: int = 24  # ... and only those among the other character's best this many
+    keep: int = CLOSEST  # a close pair: among one character's best this many ...
+    mutual: int = MUTUAL  # ... and among the other character's best this many (no hubs)
+    wide: int = WIDE  # also kept: among either character's best this many (容错 tries them)
     threshold: float = 0.6
     candidates: int = 96  # per character from the coarse pre-filter
     pool: int = 2  # the coarse pre-filter works on canvas/pool pixels a side (24×24)
@@ -290,11 +299,14 @@ def candidates(inks: list[np.ndarray], params: Params) -> tuple[np.ndarray, np.n
     return keys // n, keys % n
 
 
-def select(a: np.ndarray, b: np.ndarray, scores: np.ndarray, params: Params) -> list[tuple[int, int, float]]:
-    """Pairs among each glyph's `keep` best at or above the threshold, and among the other's `mutual` best.
+def select(a: np.ndarray, b: np.ndarray, scores: np.ndarray, params: Params) -> list[tuple[int, int, float, int, int]]:
+    """Pairs at or above the threshold among either glyph's `wide` best, each with both ranks:
+    (x, y, score, x's rank of y, y's rank of x), 0 the best. Whether a pair is close (among one
+    glyph's `keep` best and the other's `mutual` best) is read off the ranks (lookalikes.is_close).
 
-    The second condition stops hubs: a glyph such as 重 is among the best few of fifty others, most
-    of which are nothing like it from where it stands.
+    The second condition of a close pair stops hubs: a glyph such as 重 is among the best few of
+    fifty others, most of which are nothing like it from where it stands. A wide pair may be a hub
+    seen from one side; tolerant search tries it only where the archive holds the variant.
     """
     rounded = np.round(scores, 3)
     ok = rounded >= params.threshold
@@ -306,13 +318,21 @@ def select(a: np.ndarray, b: np.ndarray, scores: np.ndarray, params: Params) -> 
     order = np.lexsort((other, -score, mine))
     mine, other, score = mine[order], other[order], score[order]
     rank = np.arange(len(mine)) - np.searchsorted(mine, mine, side="left")
-    # Each pair twice, side by side: its rank from each end.
+    # Each pair twice, side by side: its rank from the lower index's side, then from the other's.
     size = int(max(mine.max(initial=0), other.max(initial=0))) + 1
     key = np.minimum(mine, other) * size + np.maximum(mine, other)
     by_pair = np.argsort(key, kind="stable")
     key, rank, score = key[by_pair][::2], rank[by_pair].reshape(-1, 2), score[by_pair][::2]
-    kept = (rank.min(axis=1) < params.keep) & (rank.max(axis=1) < params.mutual)
-    return [(int(k // size), int(k % size), float(s)) for k, s in zip(key[kept], score[kept], strict=True)]
+    kept = rank.min(axis=1) < max(params.wide, params.keep)
+    return [
+        (int(k // size), int(k % size), float(s), int(r[0]), int(r[1]))
+        for k, s, r in zip(key[kept], score[kept], rank[kept], strict=True)
+    ]
+
+
+def is_close(rank_x: int, rank_y: int, params: Params) -> bool:
+    """A pair of `select` that the table keeps: among one glyph's `keep` best, the other's `mutual`."""
+    return min(rank_x, rank_y) < params.keep and max(rank_x, rank_y) < params.mutual
 
 
 def glyph_scores(inks: list[np.ndarray], a: np.ndarray, b: np.ndarray, params: Params) -> np.ndarray:

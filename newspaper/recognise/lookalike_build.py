@@ -19,15 +19,17 @@ from newspaper.recognise.glyphs import (
     FACES,
     HEADER,
     TABLE,
+    WIDE_HEADER,
     Face,
     Params,
     common_characters,
     glyph_scores,
+    is_close,
     render_faces,
     select,
 )
 from newspaper.recognise.glyphs import candidates as glyph_candidates
-from newspaper.recognise.lookalikes import BOTH, HELD
+from newspaper.recognise.lookalikes import BOTH, HELD, WIDE_TABLE
 
 DEFAULTS = Params()
 GLYPH = "glyph"  # the source of a pair of alike glyphs (lookalikes.HELD: one holds the other)
@@ -68,13 +70,25 @@ def pair_scores(
     }
 
 
+def wide_lists(kept: list[str], alike: list[tuple[int, int, float, int, int]], params: Params) -> dict[str, str]:
+    """Each character's alike glyphs among its `wide` best, closest first (by its own ranks)."""
+    seen: dict[int, list[tuple[int, int]]] = {}
+    for x, y, _, rank_x, rank_y in alike:
+        if rank_x < params.wide:
+            seen.setdefault(x, []).append((rank_x, y))
+        if rank_y < params.wide:
+            seen.setdefault(y, []).append((rank_y, x))
+    return {kept[x]: "".join(kept[y] for _, y in sorted(near)) for x, near in sorted(seen.items())}
+
+
 def build(
     chars: Iterable[str] | None = None,
     faces: Iterable[Face] = FACES,
     params: Params = DEFAULTS,
     log: Callable[[str], None] = lambda message: None,
-) -> list[tuple[str, str, float]]:
-    """The look-alike table's rows for the characters (GB2312 and EXTRAS by default)."""
+) -> tuple[list[tuple[str, str, float, str]], dict[str, str]]:
+    """The look-alike table's rows for the characters (GB2312 and EXTRAS by default): the close
+    pairs and the held ones; and each character's wide look-alikes (`wide_lists`)."""
     started = time.perf_counter()
 
     def done(what: str) -> None:
@@ -85,15 +99,21 @@ def build(
     a, b = glyph_candidates(inks, params)
     done(f"{len(a)} candidate pairs after the coarse pre-filter")
     alike = select(a, b, glyph_scores(inks, a, b, params), params)
-    done(f"{len(alike)} pairs of glyphs alike")
+    close = [(x, y, score) for x, y, score, rank_x, rank_y in alike if is_close(rank_x, rank_y, params)]
+    done(f"{len(close)} pairs of glyphs alike, {len(alike)} among either's {params.wide} best")
     shapes = containment.shapes_of(inks)
     held = containment.contained_pairs(shapes)
     done(f"{len(held)} pairs where one glyph holds the other")
-    rows = joined(kept, alike, held)
+    rows = joined(kept, close, held)
     done(f"{len(rows)} look-alike pairs kept")
-    return rows
+    return rows, wide_lists(kept, alike, params)
 
 
 def write_tsv(rows: Iterable[tuple[str, str, float, str]], path: Path = TABLE) -> None:
     lines = ["\t".join(HEADER)] + [f"{a}\t{b}\t{score:.3f}\t{source}" for a, b, score, source in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_wide(wide: dict[str, str], path: Path = WIDE_TABLE) -> None:
+    lines = ["\t".join(WIDE_HEADER)] + [f"{char}\t{wide[char]}" for char in sorted(wide)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
