@@ -49,6 +49,14 @@ def _within_years(day: dt.date | None) -> dt.date | None:
     return day
 
 
+def with_the_index(query: ParsedQuery) -> ParsedQuery:
+    """The query, told the index's gram frequencies: the variants a tolerant query (or its 0-hit
+    suggestion) tries are only those the index makes plausible (search.tolerant.plausible)."""
+    if query.frequency is None:
+        query.frequency = partial(engine.gram_frequencies, SearchQuerySet().query.backend)
+    return query
+
+
 class ArchiveSearchForm(forms.Form):
     SORTS = [("relevance", "相关度"), ("newest", "日期从新到旧"), ("oldest", "日期从旧到新")]
 
@@ -134,17 +142,14 @@ class ArchiveSearchForm(forms.Form):
             other = parse(earlier, tolerant=tolerant)
             combined.groups += other.groups
             combined.excluded += other.excluded
-        return combined
+        return with_the_index(combined)
 
     def searchqueryset(self, *, facets: bool = True, query: ParsedQuery | None = None) -> SearchQuerySet:
         """The search of the form's query (or of `query`, under the form's filters: the terms
         compared over time share one set of filters, search.trends)."""
         data = self.cleaned_data
-        query = self.parsed_query() if query is None else query
-        sqs = SearchQuerySet()
-        # a tolerant query tries only variants the index's grams make plausible
-        frequency = partial(engine.gram_frequencies, sqs.query.backend) if query.tolerant else None
-        sqs = sqs.filter(content=Raw(query.whoosh(frequency)))  # only articles are indexed
+        query = self.parsed_query() if query is None else with_the_index(query)
+        sqs = SearchQuerySet().filter(content=Raw(query.whoosh()))  # only articles are indexed
         start, end = self.date_range(data)
         if start:
             sqs = sqs.filter(date__gte=start)

@@ -43,20 +43,20 @@ class Clause:
     negated: bool = False
     quoted: bool = False  # typed as "a phrase": shown with its quotes
 
-    def whoosh(self, tolerant: bool = False, frequency: Frequency | None = None) -> str:
+    def whoosh(self, tolerant: bool = False, tried: Callable[[str, str], list[str]] | None = None) -> str:
+        """The clause for Whoosh; a tolerant one also matches its runs' variants (`tried`: which
+        of them are worth trying in a field, by default all)."""
         index_field = INDEX_FIELD[self.field]
         if not tolerant:
             return f"{index_field}:({self.text})"
-
-        def tried(run: str) -> list[str]:
-            if frequency is None:
-                return tolerance.variants(run)
-            return tolerance.plausible(run, lambda grams: frequency(index_field, grams))
-
         runs = [
-            "(" + " OR ".join(f"{index_field}:({r})" for r in [run, *tried(run)]) + ")" for run in self.text.split()
+            "(" + " OR ".join(f"{index_field}:({r})" for r in [run, *self.variants(run, tried)]) + ")"
+            for run in self.text.split()
         ]
         return runs[0] if len(runs) == 1 else "(" + " AND ".join(runs) + ")"
+
+    def variants(self, run: str, tried: Callable[[str, str], list[str]] | None) -> list[str]:
+        return tolerance.variants(run) if tried is None else tried(INDEX_FIELD[self.field], run)
 
 
 @dataclass
@@ -64,6 +64,10 @@ class ParsedQuery:
     groups: list[list[Clause]] = field(default_factory=list)  # AND of ORs
     excluded: list[Clause] = field(default_factory=list)
     tolerant: bool = False  # 容错: terms also match one look-alike character off (search.tolerant)
+    # Of some grams in a field, the articles holding each: with it, a tolerant query tries only the
+    # plausible variants (search.tolerant.plausible); without, every one.
+    frequency: Frequency | None = field(default=None, repr=False, compare=False)
+    _tried: dict[tuple[str, str], list[str]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def is_empty(self) -> bool:
@@ -79,26 +83,37 @@ class ParsedQuery:
     def positive_runs(self) -> list[str]:
         return [run for group in self.groups for c in group for run in c.text.split()]
 
+    def tried(self, index_field: str, run: str) -> list[str]:
+        """The variants of a run worth trying in a field: the plausible ones, given `frequency`."""
+        if self.frequency is None:
+            return tolerance.variants(run)
+        if (index_field, run) not in self._tried:
+            frequency = self.frequency
+            self._tried[index_field, run] = tolerance.plausible(run, lambda grams: frequency(index_field, grams))
+        return self._tried[index_field, run]
+
     def variant_terms_if_tolerant(self) -> list[str]:
         """The variants this query would try with 容错 on (whether or not it is on)."""
-        return [v for run in dict.fromkeys(self.positive_runs) for v in tolerance.variants(run)]
+        found = (
+            v for group in self.groups for c in group for run in c.text.split() for v in c.variants(run, self.tried)
+        )
+        return list(dict.fromkeys(found))
 
     @property
     def variant_terms(self) -> list[str]:
         """In a tolerant search, the look-alike variants of every positive term."""
         return self.variant_terms_if_tolerant() if self.tolerant else []
 
-    def whoosh(self, frequency: Frequency | None = None) -> str:
+    def whoosh(self) -> str:
         """The compiled query: the matching set is exact substring matching on character grams;
         headline and word (jieba) matches only add to the score, through ANDMAYBE. A tolerant
         query matches the terms' variants too, and its exact terms, boosted far above, keep
-        exact matches first. With `frequency` (of some grams in a field, the articles holding
-        each), only plausible variants are tried (search.tolerant.plausible)."""
+        exact matches first."""
         widen = bool(self.variant_terms)  # no term long enough, or no look-alike: an exact query
         positive = " AND ".join(
-            "(" + " OR ".join(c.whoosh(widen, frequency) for c in group) + ")"
+            "(" + " OR ".join(c.whoosh(widen, self.tried) for c in group) + ")"
             if len(group) > 1
-            else group[0].whoosh(widen, frequency)
+            else group[0].whoosh(widen, self.tried)
             for group in self.groups
         )
         boost = " OR ".join(

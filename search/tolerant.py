@@ -88,20 +88,29 @@ class Variant:
     far: bool  # through a far look-alike (MOST_FAR_PER_CHARACTER)
 
 
-def candidates(run: str) -> list[Variant]:
+_made: dict[tuple[str, int, int], tuple[Variant, ...]] = {}
+MADE_AT_MOST = 512  # runs whose candidates a process keeps (a page asks for them once per result)
+
+
+def candidates(run: str) -> tuple[Variant, ...]:
     """The strings that differ from `run` by one look-alike character in one position: the pairs
     learned from corrections first, then the table's close look-alikes, then the far ones."""
     if len(run) < MIN_LENGTH:
-        return []
+        return ()
     near, learned = neighbours(), learned_neighbours()
-    out = []
-    for i, char in enumerate(run):
-        taught = learned.get(char, [])
-        close, far = near.get(char, ("", ""))
-        for other in [*taught, *(c for c in close if c not in taught)]:
-            out.append(Variant(run[:i] + other + run[i + 1 :], i, False))
-        out += [Variant(run[:i] + other + run[i + 1 :], i, True) for other in far if other not in taught]
-    return out
+    key = (run, id(near), id(learned))
+    if key not in _made:
+        out = []
+        for i, char in enumerate(run):
+            taught = learned.get(char, [])
+            close, far = near.get(char, ("", ""))
+            for other in [*taught, *(c for c in close if c not in taught)]:
+                out.append(Variant(run[:i] + other + run[i + 1 :], i, False))
+            out += [Variant(run[:i] + other + run[i + 1 :], i, True) for other in far if other not in taught]
+        if len(_made) >= MADE_AT_MOST:
+            _made.clear()
+        _made[key] = tuple(out)
+    return _made[key]
 
 
 def variants(run: str) -> list[str]:
@@ -136,12 +145,7 @@ def plausible(run: str, frequency: Callable[[list[str]], dict[str, int]]) -> lis
     ]
 
 
-def variants_in(text: str, terms: list[str]) -> list[str]:
-    """The variants of `terms` that `text` (already normalised as the index holds it) contains,
-    in the order of the terms: what a tolerant hit actually matched."""
-    found = []
-    for term in terms:
-        for variant in variants(term):
-            if variant in text and variant not in found:
-                found.append(variant)
-    return found
+def variants_in(text: str, variants: list[str]) -> list[str]:
+    """The variants (a query's, search.query.ParsedQuery.variant_terms) that `text`, already
+    normalised as the index holds it, contains, in their order: what a tolerant hit matched."""
+    return [v for v in dict.fromkeys(variants) if v in text]

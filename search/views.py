@@ -123,7 +123,7 @@ def matched_variants(query, article: Article) -> list[str]:
     """In a tolerant search, the look-alike variants of the query's terms the article holds."""
     if not query.tolerant:
         return []
-    return tolerance.variants_in(indexed(searchable_text(article)), query.positive_runs)
+    return tolerance.variants_in(indexed(searchable_text(article)), query.variant_terms)
 
 
 def tolerant_params(params):
