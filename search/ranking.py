@@ -42,7 +42,19 @@ def _gram_weights(s, fieldname: str, gram: int) -> tuple[np.ndarray, np.ndarray]
     return (np.concatenate(ids), np.concatenate(tf)) if ids else (EMPTY, np.empty(0))
 
 
-def _add_term(s, fieldname: str, text, boost: float, docnums: np.ndarray, scores: np.ndarray) -> None:
+Scored = dict[tuple[str, object], tuple[np.ndarray, np.ndarray] | None]
+
+
+def _add_term(s, fieldname: str, text, boost: float, docnums: np.ndarray, scores: np.ndarray, seen: Scored) -> None:
+    """Add a term's BM25 score, times `boost`, to the matched documents holding it. A term met
+    again in the same query (a tolerant query's variants repeat most of the term's grams: 浙江省推
+    has 42, each with 浙江 and 江省) adds what it added the first time, read from `seen`."""
+    if (fieldname, text) in seen:
+        found = seen[fieldname, text]
+        if found is not None:
+            scores[found[0]] += boost * found[1]
+        return
+    seen[fieldname, text] = None
     if fieldname not in s.schema or not s.schema[fieldname].scorable:
         return
     if is_grams(s, fieldname):
@@ -71,20 +83,21 @@ def _add_term(s, fieldname: str, text, boost: float, docnums: np.ndarray, scores
     fl = fls[ids].astype(np.float64) if decode is None else decode[fls[ids]]
     avgfl = avgfl or 1
     scores[where] += boost * idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))
+    seen[fieldname, text] = (where, idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
 
 
-def _score(s, q, docnums: np.ndarray, scores: np.ndarray, boost: float = 1.0) -> None:
+def _score(s, q, docnums: np.ndarray, scores: np.ndarray, seen: Scored, boost: float = 1.0) -> None:
     boost *= q.boost
     if isinstance(q, wq.Term):
-        _add_term(s, q.fieldname, q.text, boost, docnums, scores)
+        _add_term(s, q.fieldname, q.text, boost, docnums, scores, seen)
     elif isinstance(q, wq.Phrase):
         for word in q.words:
-            _add_term(s, q.fieldname, word, boost, docnums, scores)
+            _add_term(s, q.fieldname, word, boost, docnums, scores, seen)
     elif isinstance(q, wq.AndNot):
-        _score(s, q.a, docnums, scores, boost)
+        _score(s, q.a, docnums, scores, seen, boost)
     elif isinstance(q, wq.CompoundQuery | wq.AndMaybe):
         for sub in q.children():
-            _score(s, sub, docnums, scores, boost)
+            _score(s, sub, docnums, scores, seen, boost)
     # prefixes (one character) and ranges rank nothing: every match has them alike
 
 
@@ -107,7 +120,7 @@ def ranking(s, q, docnums: np.ndarray, k: int | None = None) -> tuple[np.ndarray
     """(scores, docnums) of the best k matched documents (all without k), best first; equal
     scores in index order."""
     scores = np.zeros(len(docnums))
-    _score(s, q, docnums, scores)
+    _score(s, q, docnums, scores, {})
     order = first(-scores, k)
     return scores[order], docnums[order]
 

@@ -368,6 +368,22 @@ def test_relevance_of_grams_is_bm25f_over_the_texts(archive, text):
     assert all(math.isclose(ours[pk], expected[pk], rel_tol=1e-9) for pk in expected)
 
 
+def test_a_gram_met_again_in_a_query_scores_again_but_is_read_once(archive, monkeypatch):
+    # a tolerant query's variants repeat most of the term's grams (浙江省推: 42 variants, each
+    # with 浙江 and 江省): each adds its score as before, its postings read once
+    backend = connections["default"].get_backend()
+    s = engine.searcher(backend)
+    once = backend.parser.parse("grams:(浙江省总工会)")
+    again = backend.parser.parse("grams:(浙江省总工会) OR grams:(浙江省总工会)^2")
+    single = dict((d, score) for score, d in ranking.ranked(s, once, matching.ids(s, once)))
+    read = []
+    real = ranking._gram_weights
+    monkeypatch.setattr(ranking, "_gram_weights", lambda s, field, gram: read.append(gram) or real(s, field, gram))
+    tripled = dict((d, score) for score, d in ranking.ranked(s, again, matching.ids(s, once)))
+    assert set(tripled) == set(single) and all(np.isclose(tripled[d], 3 * single[d]) for d in single)
+    assert len(read) == len(set(read)) == 5  # 浙江 江省 省总 总工 工会
+
+
 def test_commits_merge_segments_in_tiers_of_ten_and_optimize_merges_all(archive, capsys):
     articles = list(Article.objects.all()[:11])
     for article in articles[:10]:  # ten edits: ten one-article segments
