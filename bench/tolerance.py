@@ -2,6 +2,7 @@
 terms, and what it costs against exact search.
 
     .venv/bin/python bench/tolerance.py --size 10000 [--rate 0.15] [--targets 60] [--seed 16] [--keep]
+    .venv/bin/python bench/tolerance.py --size 10000 --measure DATA_DIR   # again, on a kept DATA_DIR
 
 A corpus is generated (bench/generate.py), then a share (`--rate`) of the occurrences of chosen
 names and terms (three characters or more, with a character OCR is known to misread) is
@@ -10,7 +11,8 @@ look-alike table the search uses, so the measurement is not circular. The pages 
 `manage.py ingest` does (bench.run.import_corpus). Then, per target:
 
 - recall: of the articles holding a corrupted form of it, the share a tolerant search finds;
-- precision: of what a tolerant search finds, the share holding the target or a corrupted form;
+- precision: of what a tolerant search finds, the share holding the target or a corrupted form
+  (`wrong_hits` in the results: what the others matched, per target);
 - exact search unchanged: it finds exactly the articles holding the target as written;
 - the search page's server time, exact and tolerant, page 1 (p50/p95).
 
@@ -86,7 +88,7 @@ def measure(targets: list[str], forms: dict[str, set[str]]) -> dict:
     from search.analyzer import indexed
     from search.forms import ArchiveSearchForm
     from search.search_indexes import searchable_text
-    from search.tolerant import variants_in
+    from search.tolerant import variants, variants_in
 
     texts = {a.pk: indexed(searchable_text(a)) for a in Article.objects.for_index()}
 
@@ -116,7 +118,7 @@ def measure(targets: list[str], forms: dict[str, set[str]]) -> dict:
         if corrupted - tolerant:
             misses[target] = sorted(forms[target])
         for pk in tolerant - relevant:  # found, though neither the target nor a corrupted form
-            for variant in variants_in(texts[pk], [target]) or ["?"]:
+            for variant in variants_in(texts[pk], variants(target)) or ["?"]:
                 wrong.setdefault(target, Counter())[variant] += 1
         for mode in ("exact", "tolerant"):
             page_cache.forget()  # each search cold: its page, answer and match
@@ -145,21 +147,35 @@ def main() -> None:
     ap.add_argument("--targets", type=int, default=60)
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--seed", type=int, default=16, help="another seed: other targets and corruptions")
+    ap.add_argument(
+        "--measure",
+        metavar="DATA_DIR",
+        help="measure again a DATA_DIR kept by --keep, without importing (the same --size, --targets, --rate, --seed)",
+    )
     args = ap.parse_args()
     rng = random.Random(args.seed)
-    data_dir = Path(tempfile.mkdtemp(prefix="archive-tolerance-"))
+    data_dir = Path(args.measure or tempfile.mkdtemp(prefix="archive-tolerance-"))
     setup_django(data_dir, "")
     from django.core.management import call_command
 
     from bench.generate import generate
 
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    paths = generate(data_dir / "corpus", args.size)
     confused = confusions()
-    targets = choose_targets([p.read_text(encoding="utf-8") for p in paths], confused, args.targets, rng)
-    forms = corrupt(paths, targets, confused, args.rate, rng)
-    imported = import_corpus(paths, data_dir, corrections=0)
+    if args.measure:  # the same draws as the run that made it, on the corpus generated again
+        from newspaper.models import Article
+
+        with tempfile.TemporaryDirectory() as scratch:
+            paths = generate(Path(scratch) / "corpus", args.size)
+            targets = choose_targets([p.read_text(encoding="utf-8") for p in paths], confused, args.targets, rng)
+            forms = corrupt(paths, targets, confused, args.rate, rng)
+        imported = {"articles": Article.objects.count(), "articles_per_s": None}
+    else:
+        call_command("migrate", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        paths = generate(data_dir / "corpus", args.size)
+        targets = choose_targets([p.read_text(encoding="utf-8") for p in paths], confused, args.targets, rng)
+        forms = corrupt(paths, targets, confused, args.rate, rng)
+        imported = import_corpus(paths, data_dir, corrections=0)
     result = {
         "size": imported["articles"],
         "rate": args.rate,
@@ -169,8 +185,12 @@ def main() -> None:
     }
     out = ROOT / "bench" / "results" / "tolerance-latest.json"
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2))
-    print(json.dumps({k: v for k, v in result.items() if k != "missed_forms"}, ensure_ascii=False, indent=1))
-    if args.keep:
+    print(
+        json.dumps(
+            {k: v for k, v in result.items() if k not in ("missed_forms", "wrong_hits")}, ensure_ascii=False, indent=1
+        )
+    )
+    if args.keep or args.measure:
         print(f"kept {data_dir}")
     else:
         import shutil
