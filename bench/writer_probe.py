@@ -8,7 +8,6 @@ written as JSON to the path given.
 from __future__ import annotations
 
 import json
-import resource
 import signal
 import sys
 import time
@@ -36,6 +35,7 @@ def main(out: Path) -> None:
     django.setup()
     import search.gram_writer as gram_writer
     import search.writer as writer
+    from bench.run import rss_mb
     from search.search_indexes import ArticleIndex
 
     totals: dict[str, float] = defaultdict(float)
@@ -67,7 +67,8 @@ def main(out: Path) -> None:
                 "batches": len(batches),
                 "largest_batch": max(batches, default=0),
                 "written": index_writer.written,
-                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                # its own peak (VmHWM): ru_maxrss would count the bench process it was forked from
+                "peak_rss_mb": rss_mb("VmHWM"),
             }
         )
     )
