@@ -30,3 +30,16 @@ def test_the_web_workers_call_it_after_each_request(monkeypatch):
     monkeypatch.setattr(freed_memory, "give_back", lambda: called.append(True))
     conf["post_request"](None, None, {}, None)
     assert called == [True]
+
+
+def test_the_index_writing_commands_map_large_blocks(monkeypatch):
+    import importlib
+    from pathlib import Path
+
+    asked = []
+    monkeypatch.setattr(freed_memory, "_mallopt", lambda param, value: asked.append((param, value)) or 1)
+    assert freed_memory.map_large_blocks()
+    assert asked == [(freed_memory.M_MMAP_THRESHOLD, freed_memory.LARGE_BLOCK)]
+    for name in ("index_writer", "optimize_index", "rebuild_index"):
+        source = importlib.util.find_spec(f"search.management.commands.{name}").origin
+        assert "freed_memory.map_large_blocks()" in Path(source).read_text(encoding="utf-8"), name

@@ -3,6 +3,7 @@ import signal
 
 from django.core.management.base import BaseCommand, CommandError
 
+from newspaper import freed_memory
 from search.writer import BATCH, QUIET, IndexWriter
 
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        freed_memory.map_large_blocks()  # a merge's big arrays go back to the system when freed
         stopping = []
 
         def stop(signum, frame):

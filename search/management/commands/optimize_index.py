@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from haystack import connections
 
+from newspaper import freed_memory
 from search import engine
 from search.whoosh_private import segment_readers
 from search.writer import WriterLock
@@ -14,6 +15,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        freed_memory.map_large_blocks()  # a merge's big arrays go back to the system when freed
         backend = connections["default"].get_backend()
         backend.setup()
         with WriterLock(backend.path):

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from newspaper import freed_memory
 from search.rebuild import rebuild
 from search.writer import BATCH
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("-b", "--batch-size", dest="batchsize", type=int, default=BATCH)
 
     def handle(self, *args, **options):
+        freed_memory.map_large_blocks()  # a merge's big arrays go back to the system when freed
         bar = tqdm(unit="article", disable=options["verbosity"] == 0, file=self.stderr)
 
         def progress(done, total):
