@@ -100,8 +100,9 @@ lighthouse: chromium
 	cd bench/lighthouse && npm ci --no-audit --no-fund --silent
 	$(BIN)/python bench/lighthouse/run.py
 
-# The look-alike table (newspaper/data/lookalikes.tsv, shipped): rebuilt from glyph bitmaps in a
-# sans and a Song face, as the paper prints headlines and text (newspaper/data/LOOKALIKES.md).
+# The look-alike tables (newspaper/data/lookalikes.tsv and lookalikes_wide.tsv, shipped): rebuilt
+# from glyph bitmaps in a sans and a Song face, as the paper prints headlines and text
+# (newspaper/data/LOOKALIKES.md).
 lookalikes: install
 	@fc-list | grep -q wqy-microhei && fc-list | grep -qi "Noto Serif CJK" || \
 	  ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q fonts-wqy-microhei fonts-noto-cjk)
