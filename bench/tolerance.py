@@ -161,20 +161,23 @@ def main() -> None:
     from bench.generate import generate
 
     confused = confusions()
+
+    def draw(corpus: Path) -> tuple[list[Path], list[str], dict[str, set[str]]]:
+        """The corpus generated, its targets chosen and corrupted (the same draws for a seed)."""
+        paths = generate(corpus, args.size)
+        targets = choose_targets([p.read_text(encoding="utf-8") for p in paths], confused, args.targets, rng)
+        return paths, targets, corrupt(paths, targets, confused, args.rate, rng)
+
     if args.measure:  # the same draws as the run that made it, on the corpus generated again
         from newspaper.models import Article
 
         with tempfile.TemporaryDirectory() as scratch:
-            paths = generate(Path(scratch) / "corpus", args.size)
-            targets = choose_targets([p.read_text(encoding="utf-8") for p in paths], confused, args.targets, rng)
-            forms = corrupt(paths, targets, confused, args.rate, rng)
+            _, targets, forms = draw(Path(scratch) / "corpus")
         imported = {"articles": Article.objects.count(), "articles_per_s": None}
     else:
         call_command("migrate", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
-        paths = generate(data_dir / "corpus", args.size)
-        targets = choose_targets([p.read_text(encoding="utf-8") for p in paths], confused, args.targets, rng)
-        forms = corrupt(paths, targets, confused, args.rate, rng)
+        paths, targets, forms = draw(data_dir / "corpus")
         imported = import_corpus(paths, data_dir, corrections=0)
     result = {
         "size": imported["articles"],

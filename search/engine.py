@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
+from haystack import connections
 from haystack.constants import DJANGO_CT, DJANGO_ID
 from haystack.models import SearchResult
 from haystack.utils.app_loading import haystack_get_model
@@ -164,13 +165,20 @@ def _toc(index) -> tuple:
         return None, None
 
 
-def gram_frequencies(backend, fieldname: str, wanted: Sequence[str]) -> dict[str, int]:
-    """Of some grams (one or two characters) in a field, the articles holding each, deleted ones
-    included (search.tolerant: a variant with a gram no article holds can match nothing)."""
+def default_searcher():
+    """This thread's searcher of the project's index (haystack's default connection), its backend
+    set up on the thread's first use."""
+    backend = connections["default"].get_backend()
     if not backend.setup_complete:
         backend.setup()
+    return searcher(backend)
+
+
+def gram_frequencies(fieldname: str, wanted: Sequence[str]) -> dict[str, int]:
+    """Of some grams (one or two characters) in a field, the articles holding each, deleted ones
+    included (search.tolerant: a variant with a gram no article holds can match nothing)."""
     codes = np.array([grams.code(g) for g in wanted], dtype=np.uint64)
-    found = frequencies(searcher(backend), fieldname, codes)
+    found = frequencies(default_searcher(), fieldname, codes)
     return {g: int(n) for g, n in zip(wanted, found, strict=True)}
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import partial
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -52,8 +51,7 @@ def _within_years(day: dt.date | None) -> dt.date | None:
 def with_the_index(query: ParsedQuery) -> ParsedQuery:
     """The query, told the index's gram frequencies: the variants a tolerant query (or its 0-hit
     suggestion) tries are only those the index makes plausible (search.tolerant.plausible)."""
-    if query.frequency is None:
-        query.frequency = partial(engine.gram_frequencies, SearchQuerySet().query.backend)
+    query.frequency = query.frequency or engine.gram_frequencies
     return query
 
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from itertools import islice
 
 from django import forms
-from haystack import connections
 
 from newspaper.models import Article
 from search import engine
@@ -160,10 +159,7 @@ def concordance(form: KwicForm) -> Concordance:
     remembered for the index's generation, so the next pages of a long list cost nothing (an
     edit shows once the index writer has written it, as in search)."""
     params = tuple(sorted((k, tuple(v)) for k, v in form.data.lists() if k != "page"))
-    backend = connections["default"].get_backend()
-    if not backend.setup_complete:  # a thread's first search: haystack opens the index on it
-        backend.setup()
-    s = engine.searcher(backend)
+    s = engine.default_searcher()
     return _remembered.get((generation(s), params), lambda: _concordance(form))
 
 

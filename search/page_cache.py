@@ -18,7 +18,6 @@ from functools import wraps
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import get_language
-from haystack import connections
 from whoosh.index import EmptyIndexError
 
 from search import engine, sidebar
@@ -42,11 +41,8 @@ def _anonymous(request) -> bool:
 
 def index_generation() -> tuple | None:
     """The generation of the index the searches of this request will read (None: no index to read)."""
-    backend = connections["default"].get_backend()
-    if not backend.setup_complete:
-        backend.setup()
     try:
-        return generation(engine.searcher(backend))
+        return generation(engine.default_searcher())
     except (OSError, EmptyIndexError):  # the view says what is wrong, uncached
         return None
 

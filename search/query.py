@@ -34,6 +34,8 @@ OR_WORDS = {"OR", "|", "或", "||"}
 EVERYTHING = "django_ct:(newspaper.article)"
 # Of some grams in a field, the articles holding each (search.engine.gram_frequencies)
 Frequency = Callable[[str, list[str]], dict[str, int]]
+# The variants of a run worth trying in a field (ParsedQuery.tried)
+Tried = Callable[[str, str], list[str]]
 
 
 @dataclass
@@ -43,20 +45,21 @@ class Clause:
     negated: bool = False
     quoted: bool = False  # typed as "a phrase": shown with its quotes
 
-    def whoosh(self, tolerant: bool = False, tried: Callable[[str, str], list[str]] | None = None) -> str:
+    def whoosh(self, tolerant: bool = False, tried: Tried | None = None) -> str:
         """The clause for Whoosh; a tolerant one also matches its runs' variants (`tried`: which
         of them are worth trying in a field, by default all)."""
         index_field = INDEX_FIELD[self.field]
         if not tolerant:
             return f"{index_field}:({self.text})"
         runs = [
-            "(" + " OR ".join(f"{index_field}:({r})" for r in [run, *self.variants(run, tried)]) + ")"
+            "(" + " OR ".join(f"{index_field}:({r})" for r in [run, *(tried or _every)(index_field, run)]) + ")"
             for run in self.text.split()
         ]
         return runs[0] if len(runs) == 1 else "(" + " AND ".join(runs) + ")"
 
-    def variants(self, run: str, tried: Callable[[str, str], list[str]] | None) -> list[str]:
-        return tolerance.variants(run) if tried is None else tried(INDEX_FIELD[self.field], run)
+
+def _every(index_field: str, run: str) -> list[str]:
+    return tolerance.variants(run)
 
 
 @dataclass
@@ -95,7 +98,11 @@ class ParsedQuery:
     def variant_terms_if_tolerant(self) -> list[str]:
         """The variants this query would try with 容错 on (whether or not it is on)."""
         found = (
-            v for group in self.groups for c in group for run in c.text.split() for v in c.variants(run, self.tried)
+            v
+            for group in self.groups
+            for c in group
+            for run in c.text.split()
+            for v in self.tried(INDEX_FIELD[c.field], run)
         )
         return list(dict.fromkeys(found))
 

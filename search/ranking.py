@@ -82,8 +82,9 @@ def _add_term(s, fieldname: str, text, boost: float, docnums: np.ndarray, scores
     idf = np.log(s.doc_count_all() / (df + 1)) + 1
     fl = fls[ids].astype(np.float64) if decode is None else decode[fls[ids]]
     avgfl = avgfl or 1
-    scores[where] += boost * idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))
-    seen[fieldname, text] = (where, idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+    gained = idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))
+    scores[where] += boost * gained
+    seen[fieldname, text] = (where, gained)
 
 
 def _score(s, q, docnums: np.ndarray, scores: np.ndarray, seen: Scored, boost: float = 1.0) -> None:

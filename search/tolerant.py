@@ -88,29 +88,20 @@ class Variant:
     far: bool  # through a far look-alike (MOST_FAR_PER_CHARACTER)
 
 
-_made: dict[tuple[str, int, int], tuple[Variant, ...]] = {}
-MADE_AT_MOST = 512  # runs whose candidates a process keeps (a page asks for them once per result)
-
-
-def candidates(run: str) -> tuple[Variant, ...]:
+def candidates(run: str) -> list[Variant]:
     """The strings that differ from `run` by one look-alike character in one position: the pairs
     learned from corrections first, then the table's close look-alikes, then the far ones."""
     if len(run) < MIN_LENGTH:
-        return ()
+        return []
     near, learned = neighbours(), learned_neighbours()
-    key = (run, id(near), id(learned))
-    if key not in _made:
-        out = []
-        for i, char in enumerate(run):
-            taught = learned.get(char, [])
-            close, far = near.get(char, ("", ""))
-            for other in [*taught, *(c for c in close if c not in taught)]:
-                out.append(Variant(run[:i] + other + run[i + 1 :], i, False))
-            out += [Variant(run[:i] + other + run[i + 1 :], i, True) for other in far if other not in taught]
-        if len(_made) >= MADE_AT_MOST:
-            _made.clear()
-        _made[key] = tuple(out)
-    return _made[key]
+    out = []
+    for i, char in enumerate(run):
+        taught = learned.get(char, [])
+        close, far = near.get(char, ("", ""))
+        for other in [*taught, *(c for c in close if c not in taught)]:
+            out.append(Variant(run[:i] + other + run[i + 1 :], i, False))
+        out += [Variant(run[:i] + other + run[i + 1 :], i, True) for other in far if other not in taught]
+    return out
 
 
 def variants(run: str) -> list[str]:

@@ -113,7 +113,7 @@ def _wide(path: Path, stamp: float | None) -> dict[str, str] | None:
     out = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         fields = line.rstrip("\r").split("\t")
-        if len(fields) >= 2 and len(fields[0]) == 1 and fields[0] != "char":
+        if len(fields) >= 2 and len(fields[0]) == 1:  # not the header
             out[fields[0]] = fields[1].replace(fields[0], "")
     return out
 
